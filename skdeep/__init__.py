@@ -1,0 +1,7 @@
+"""skdeep: the neural networks of the deeplearning.ai course as scikit-learn estimators."""
+
+from ._deepnet import DeepNetClassifier
+from ._logistic import LogisticRegressionGD
+from ._version import __version__
+
+__all__ = ["DeepNetClassifier", "LogisticRegressionGD", "__version__"]

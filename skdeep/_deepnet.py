@@ -1,0 +1,232 @@
+"""DeepNetClassifier: the course's L-layer network as a scikit-learn classifier."""
+
+import numbers
+
+from ._base import BaseNetworkClassifier
+from ._params import check_class_weight, check_number, check_option
+from .nn.activations import HIDDEN_ACTIVATIONS
+from .nn.optimizers import Adagrad, Adam, GradientDescent, Momentum, RMSProp
+
+SOLVERS = ("gd", "momentum", "rmsprop", "adagrad", "adam")
+INITS = ("auto", "he", "xavier", "small")
+
+
+class DeepNetClassifier(BaseNetworkClassifier):
+    """An L-layer fully connected neural network classifier, as in the course.
+
+    The network computes ``Z[l] = W[l] A[l-1] + b[l]`` and
+    ``A[l] = g(Z[l])`` for each hidden layer, then a sigmoid output for binary
+    targets (one unit, the course's setting), a softmax for multiclass
+    targets, or independent sigmoids for a multilabel indicator matrix; it is
+    trained on the matching cross-entropy by backpropagation.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Number of units of each hidden layer, the course's ``layers_dims``
+        without the input and output sizes. ``()`` gives logistic regression.
+    activation : {"relu", "tanh", "sigmoid", "leaky_relu", "identity"}, default="relu"
+        Activation of the hidden layers.
+    init : {"auto", "he", "xavier", "small"}, default="auto"
+        Weight initialization: ``W[l] = N(0, 1) * scale`` with scale
+        ``sqrt(2 / n_{l-1})`` (he), ``1 / sqrt(n_{l-1})`` (xavier, the course's
+        deep-network init) or ``0.01`` (small, the course's two-layer init).
+        ``"auto"`` is he for the relu family and xavier otherwise. Biases
+        start at zero.
+    solver : {"adam", "gd", "momentum", "rmsprop", "adagrad"}, default="adam"
+        Optimizer. ``"gd"`` is the course's (mini-)batch gradient descent.
+    learning_rate : float, default=0.01
+        Step size, the course's ``learning_rate`` (``alpha``). Plain ``"gd"``
+        typically wants a larger one (0.01 to 0.1) than ``"adam"``.
+    batch_size : int, "auto" or None, default="auto"
+        Examples per mini-batch. ``None`` trains on the full batch, as the
+        course does; ``"auto"`` uses ``min(200, n_samples)``.
+    max_iter : int, default=200
+        Maximum number of epochs (passes over the data).
+    tol : float, default=1e-4
+        Training stops when the epoch's cost has not improved by at least
+        ``tol`` for ``n_iter_no_change`` consecutive epochs. With ``tol=0``
+        every one of the ``max_iter`` epochs runs, as in the course.
+    n_iter_no_change : int, default=10
+        Patience of the stopping rule above, in epochs.
+    alpha : float, default=0.3
+        L2 regularization strength, the course's ``lambda``: the cost is
+        ``J + alpha / (2 m) * sum_l ||W[l]||_F^2`` with ``m`` the (weighted)
+        number of training examples, whatever the batch size.
+    shuffle : bool, default=True
+        Reshuffle the examples before each epoch of mini-batches.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialization and the shuffling. ``random_state=1``
+        with the course's configuration reproduces its costs.
+    warm_start : bool, default=False
+        Continue from the previous fit's weights and optimizer state.
+    verbose : int, default=0
+        Print the cost of each epoch when positive.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``
+        (not for multilabel targets).
+    beta_1 : float, default=0.9
+        Decay of the first-moment (velocity) average: Adam's ``beta_1`` and
+        the ``beta`` of momentum.
+    beta_2 : float, default=0.999
+        Decay of the squared-gradient average: Adam's ``beta_2`` and the
+        ``beta`` of RMSProp.
+    epsilon : float, default=1e-8
+        Numerical-stability term of Adam, RMSProp and Adagrad.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (label indices for multilabel targets).
+    parameters_ : dict
+        ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}`` in the course's
+        shapes: ``W[l]`` is ``(n_l, n_{l-1})``, ``b[l]`` is ``(n_l, 1)``.
+    coefs_ : list of ndarray
+        ``coefs_[i]`` is ``W[i+1]`` transposed, MLPClassifier's layout.
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` is ``b[i+1]`` as a 1-d array.
+    loss_curve_ : list of float
+        The cost of each epoch (for full batch, ``loss_curve_[i]`` is the cost
+        before update ``i``; for mini-batches, the weighted mean of the
+        mini-batch costs).
+    best_loss_ : float
+        The lowest cost reached.
+    n_iter_ : int
+        Number of epochs run (over all fits when ``warm_start=True``).
+    n_layers_ : int
+        Number of layers including the input layer, ``L + 1``.
+    n_outputs_ : int
+        Number of output units.
+    out_activation_ : str
+        ``"sigmoid"`` or ``"softmax"``.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    See Also
+    --------
+    LogisticRegressionGD : The network without hidden layers.
+    sklearn.neural_network.MLPClassifier : scikit-learn's own network.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skdeep import DeepNetClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> model = make_pipeline(StandardScaler(), DeepNetClassifier(random_state=0))
+    >>> model.fit(X, y).score(X, y) > 0.99
+    True
+    """
+
+    _accepts_multilabel = True
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        init="auto",
+        solver="adam",
+        learning_rate=0.01,
+        batch_size="auto",
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        alpha=0.3,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        class_weight=None,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.init = init
+        self.solver = solver
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.alpha = alpha
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.class_weight = class_weight
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def _check_hyperparameters(self):
+        self._spec_hidden_layers()
+        check_option(self.activation, "activation", tuple(HIDDEN_ACTIVATIONS))
+        check_option(self.init, "init", INITS)
+        check_option(self.solver, "solver", SOLVERS)
+        check_number(self.learning_rate, "learning_rate", low=0, low_open=True)
+        if self.batch_size is not None and self.batch_size != "auto":
+            if isinstance(self.batch_size, str):
+                raise ValueError(f"batch_size must be a positive integer, 'auto' or None; got {self.batch_size!r}.")
+            check_number(self.batch_size, "batch_size", integer=True, low=1)
+        check_number(self.max_iter, "max_iter", integer=True, low=1)
+        check_number(self.tol, "tol", low=0)
+        check_number(self.n_iter_no_change, "n_iter_no_change", integer=True, low=1)
+        check_number(self.alpha, "alpha", low=0)
+        check_number(self.verbose, "verbose", integer=True, low=0)
+        check_class_weight(self.class_weight)
+        check_number(self.beta_1, "beta_1", low=0, high=1, high_open=True)
+        check_number(self.beta_2, "beta_2", low=0, high=1, high_open=True)
+        check_number(self.epsilon, "epsilon", low=0, low_open=True)
+
+    def _spec_hidden_layers(self):
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
+            sizes = (sizes,)
+        try:
+            sizes = tuple(sizes)
+        except TypeError:
+            raise TypeError(
+                f"hidden_layer_sizes must be a tuple of positive integers; got {self.hidden_layer_sizes!r}."
+            ) from None
+        for i, size in enumerate(sizes):
+            check_number(size, f"hidden_layer_sizes[{i}]", integer=True, low=1)
+        return tuple(int(size) for size in sizes)
+
+    def _spec_activation(self):
+        return self.activation
+
+    def _spec_init(self):
+        if self.init == "auto":
+            return "he" if self.activation in ("relu", "leaky_relu") else "xavier"
+        return self.init
+
+    def _spec_optimizer(self, n_params, dtype):
+        if self.solver == "gd":
+            return GradientDescent(n_params, dtype)
+        if self.solver == "momentum":
+            return Momentum(n_params, dtype, beta=self.beta_1)
+        if self.solver == "rmsprop":
+            return RMSProp(n_params, dtype, beta=self.beta_2, epsilon=self.epsilon)
+        if self.solver == "adagrad":
+            return Adagrad(n_params, dtype, epsilon=self.epsilon)
+        return Adam(n_params, dtype, beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+
+    def _spec_batch_size(self, n_samples):
+        if self.batch_size is None:
+            return n_samples
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        return min(self.batch_size, n_samples)
+
+    def _spec_learning_rate(self, X, sample_weight, n_outputs):
+        return float(self.learning_rate)
+
+    def _set_layer_attributes(self):
+        n_layers = self.n_layers_ - 1
+        self.coefs_ = [self.parameters_[f"W{l}"].T for l in range(1, n_layers + 1)]
+        self.intercepts_ = [self.parameters_[f"b{l}"].ravel() for l in range(1, n_layers + 1)]

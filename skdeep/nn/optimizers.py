@@ -1,0 +1,168 @@
+"""Parameter updates, each a few in-place operations on the flat vectors.
+
+Every optimizer updates the whole flat parameter buffer at once (all layers in
+one call) and keeps its state (velocities, moments, step count) in flat
+vectors of the same layout, so the state can be saved and restored for
+``warm_start``. Formulas follow the course's second part, "Improving Deep
+Neural Networks".
+"""
+
+import numpy as np
+
+
+class GradientDescent:
+    """``theta = theta - learning_rate * dtheta``."""
+
+    def __init__(self, n_params, dtype):
+        self._step = np.empty(n_params, dtype=dtype)
+
+    def update(self, params, grad, learning_rate):
+        np.multiply(grad, learning_rate, out=self._step)
+        params -= self._step
+
+    def get_state(self):
+        return {}
+
+    def set_state(self, state):
+        pass
+
+
+class Momentum:
+    """Gradient descent with momentum (exponentially weighted gradients).
+
+    ``v = beta v + (1 - beta) dtheta``; ``theta = theta - learning_rate v``.
+    """
+
+    def __init__(self, n_params, dtype, beta=0.9):
+        self.beta = beta
+        self.velocity = np.zeros(n_params, dtype=dtype)
+        self._step = np.empty(n_params, dtype=dtype)
+
+    def update(self, params, grad, learning_rate):
+        v = self.velocity
+        v *= self.beta
+        np.multiply(grad, 1 - self.beta, out=self._step)
+        v += self._step
+        np.multiply(v, learning_rate, out=self._step)
+        params -= self._step
+
+    def get_state(self):
+        return {"velocity": self.velocity.copy()}
+
+    def set_state(self, state):
+        self.velocity[...] = state["velocity"]
+
+
+class RMSProp:
+    """``s = beta s + (1 - beta) dtheta^2``; ``theta -= lr dtheta / (sqrt(s) + eps)``."""
+
+    def __init__(self, n_params, dtype, beta=0.9, epsilon=1e-8):
+        self.beta = beta
+        self.epsilon = epsilon
+        self.square_avg = np.zeros(n_params, dtype=dtype)
+        self._step = np.empty(n_params, dtype=dtype)
+
+    def update(self, params, grad, learning_rate):
+        s, step = self.square_avg, self._step
+        s *= self.beta
+        np.multiply(grad, grad, out=step)
+        step *= 1 - self.beta
+        s += step
+        np.sqrt(s, out=step)
+        step += self.epsilon
+        np.divide(grad, step, out=step)
+        step *= learning_rate
+        params -= step
+
+    def get_state(self):
+        return {"square_avg": self.square_avg.copy()}
+
+    def set_state(self, state):
+        self.square_avg[...] = state["square_avg"]
+
+
+class Adagrad:
+    """``s = s + dtheta^2``; ``theta -= lr dtheta / (sqrt(s) + eps)``."""
+
+    def __init__(self, n_params, dtype, epsilon=1e-8):
+        self.epsilon = epsilon
+        self.square_sum = np.zeros(n_params, dtype=dtype)
+        self._step = np.empty(n_params, dtype=dtype)
+
+    def update(self, params, grad, learning_rate):
+        s, step = self.square_sum, self._step
+        np.multiply(grad, grad, out=step)
+        s += step
+        np.sqrt(s, out=step)
+        step += self.epsilon
+        np.divide(grad, step, out=step)
+        step *= learning_rate
+        params -= step
+
+    def get_state(self):
+        return {"square_sum": self.square_sum.copy()}
+
+    def set_state(self, state):
+        self.square_sum[...] = state["square_sum"]
+
+
+class Adam:
+    """Adam with bias correction (Kingma and Ba, 2015), as the course writes it.
+
+    ``v = beta_1 v + (1 - beta_1) dtheta``, ``s = beta_2 s + (1 - beta_2) dtheta^2``,
+    ``v_hat = v / (1 - beta_1^t)``, ``s_hat = s / (1 - beta_2^t)``,
+    ``theta -= lr v_hat / (sqrt(s_hat) + eps)``.
+    """
+
+    def __init__(self, n_params, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.first_moment = np.zeros(n_params, dtype=dtype)
+        self.second_moment = np.zeros(n_params, dtype=dtype)
+        self._step = np.empty(n_params, dtype=dtype)
+        self._denominator = np.empty(n_params, dtype=dtype)
+
+    def update(self, params, grad, learning_rate):
+        self.t += 1
+        v, s = self.first_moment, self.second_moment
+        step, denom = self._step, self._denominator
+        b1, b2 = self.beta_1, self.beta_2
+        v *= b1
+        np.multiply(grad, 1 - b1, out=step)
+        v += step
+        s *= b2
+        np.multiply(grad, grad, out=step)
+        step *= 1 - b2
+        s += step
+        # sqrt(s_hat) + eps, with s_hat = s / (1 - b2^t)
+        np.multiply(s, 1 / (1 - b2**self.t), out=denom)
+        np.sqrt(denom, out=denom)
+        denom += self.epsilon
+        # lr * v_hat, with v_hat = v / (1 - b1^t)
+        np.multiply(v, learning_rate / (1 - b1**self.t), out=step)
+        step /= denom
+        params -= step
+
+    def get_state(self):
+        return {
+            "t": self.t,
+            "first_moment": self.first_moment.copy(),
+            "second_moment": self.second_moment.copy(),
+        }
+
+    def set_state(self, state):
+        self.t = int(state["t"])
+        self.first_moment[...] = state["first_moment"]
+        self.second_moment[...] = state["second_moment"]
+
+
+#: Solver name -> optimizer class (``lbfgs`` is handled by the estimator).
+OPTIMIZERS = {
+    "gd": GradientDescent,
+    "momentum": Momentum,
+    "rmsprop": RMSProp,
+    "adagrad": Adagrad,
+    "adam": Adam,
+}
