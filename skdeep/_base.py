@@ -16,7 +16,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, gen_batches
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
@@ -93,12 +92,12 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
         warm = bool(self.warm_start) and hasattr(self, "parameters_")
         X, y = self._validate_training_data(X, y, reset=not warm)
         Y = self._encode_targets(y, warm)
-        sample_weight = self._example_weights(X, y, sample_weight)
+        sample_weight = self._example_weights(X, Y, sample_weight)
         self._train(X, Y, sample_weight, warm)
         return self
 
     def _validate_training_data(self, X, y, reset):
-        X, y = validate_data(
+        X, y = _validate_numeric(
             self,
             X,
             y,
@@ -142,7 +141,7 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             if binarizer.y_type_ != "multilabel-indicator" and len(binarizer.classes_) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes in the data, "
-                    f"but the data contains only one class: {binarizer.classes_[0]!r}."
+                    f"but the data contains only one class: {binarizer.classes_.tolist()[0]!r}."
                 )
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
@@ -151,13 +150,14 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             Y = Y.toarray()
         return np.ascontiguousarray(Y.T)
 
-    def _example_weights(self, X, y, sample_weight):
+    def _example_weights(self, X, Y, sample_weight):
+        """Per-example weights: ``sample_weight`` times the weight of the example's class."""
         sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
         if self.class_weight is not None:
-            if y.ndim == 2:
+            if self._label_binarizer.y_type_ == "multilabel-indicator":
                 raise ValueError("class_weight is not supported for multilabel targets; use sample_weight.")
-            self._check_class_weight_keys()
-            sample_weight = sample_weight * compute_sample_weight(self.class_weight, y).astype(X.dtype)
+            class_index = Y[0].astype(np.intp) if Y.shape[0] == 1 else np.argmax(Y, axis=0)
+            sample_weight = sample_weight * self._class_weights(class_index, sample_weight)[class_index]
         if not sample_weight.sum() > 0:
             raise ValueError(
                 "The sample weights (times class_weight, if any) sum to zero: at least one "
@@ -165,14 +165,23 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             )
         return sample_weight
 
-    def _check_class_weight_keys(self):
-        if isinstance(self.class_weight, dict):
-            unknown = [label for label in self.class_weight if label not in self.classes_]
-            if unknown:
-                raise ValueError(
-                    f"class_weight has keys {unknown!r} that are not classes of y "
-                    f"(classes_={self.classes_.tolist()})."
-                )
+    def _class_weights(self, class_index, sample_weight):
+        """The weight of each class in ``classes_``, as an array."""
+        n_classes = len(self.classes_)
+        if isinstance(self.class_weight, str):  # "balanced": S / (n_classes * S_k)
+            # With the classes' *weighted* totals S_k, so that weighting an
+            # example by 2 stays the same as repeating it.
+            totals = np.bincount(class_index, weights=sample_weight, minlength=n_classes)
+            present = totals > 0
+            weights = np.ones(n_classes)
+            weights[present] = totals.sum() / (np.count_nonzero(present) * totals[present])
+            return weights.astype(sample_weight.dtype)
+        unknown = [label for label in self.class_weight if not np.any(self.classes_ == label)]
+        if unknown:
+            raise ValueError(
+                f"class_weight has keys {unknown!r} that are not classes of y (classes_={self.classes_.tolist()})."
+            )
+        return np.array([self.class_weight.get(label, 1.0) for label in self.classes_], dtype=sample_weight.dtype)
 
     def _output_activation(self):
         if self._label_binarizer.y_type_ == "multiclass":
@@ -240,7 +249,7 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
         Everything is local to this call: concurrent calls are safe.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32), reset=False)
+        X = _validate_numeric(self, X, accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32), reset=False)
         n_layers = self.n_layers_ - 1
         W = [None] + [self.parameters_[f"W{l}"] for l in range(1, n_layers + 1)]
         b = [None] + [self.parameters_[f"b{l}"] for l in range(1, n_layers + 1)]
@@ -324,6 +333,20 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
+def _validate_numeric(estimator, *args, **kwargs):
+    """``validate_data``, with a clear message when X holds non-numeric values."""
+    try:
+        return validate_data(estimator, *args, **kwargs)
+    except (ValueError, TypeError) as error:
+        if "could not convert" not in str(error) and "argument must be a string or a" not in str(error):
+            raise
+        raise ValueError(
+            f"{type(estimator).__name__} needs numeric X, but X holds a value that is not a number "
+            f"({error}). Encode text or categorical columns first, for example with "
+            "sklearn.preprocessing.OneHotEncoder in a ColumnTransformer."
+        ) from error
+
+
 class _EpochLoop:
     """The training loop: epochs of (mini-)batches, stopping, interruption.
 
@@ -386,34 +409,14 @@ class _EpochLoop:
         return epoch_cost
 
     def run(self):
+        """Run up to ``max_iter`` epochs; stop early on convergence or Ctrl-C."""
         est = self.estimator
-        tol, max_iter = est.tol, est.max_iter
-        patience = getattr(est, "n_iter_no_change", 1)
-        no_improvement = 0
-        best_params = None
-        converged = False
+        self.best_params = None
         try:
-            for _ in range(max_iter):
-                start = time.perf_counter()
-                cost = self._epoch()
-                est.loss_curve_.append(cost)
-                est.n_iter_ += 1
-                if est.verbose:
-                    print(f"Epoch {est.n_iter_}, loss = {cost:.8f}, {time.perf_counter() - start:.2f}s")
-                if cost < est.best_loss_:
-                    best_params = self.network.params.copy()
-                if tol <= 0:
-                    est.best_loss_ = min(est.best_loss_, cost)
-                    continue  # tol=0: run every iteration, as the course does
-                if est._stop_on_gradient:
-                    # grad is the full-batch gradient at the start of the epoch.
-                    converged = np.max(np.abs(self.grad)) <= tol
-                else:
-                    no_improvement = no_improvement + 1 if cost > est.best_loss_ - tol else 0
-                    converged = no_improvement >= patience
-                est.best_loss_ = min(est.best_loss_, cost)
-                if converged:
-                    break
+            # A diverging fit overflows; it is reported below as a clear error
+            # naming learning_rate, not as a stream of RuntimeWarnings.
+            with np.errstate(over="ignore", invalid="ignore"):
+                converged = self._run_epochs()
         except KeyboardInterrupt:
             warnings.warn(
                 f"Training interrupted at epoch {est.n_iter_ + 1}: the model keeps the "
@@ -421,18 +424,47 @@ class _EpochLoop:
                 UserWarning,
                 stacklevel=4,
             )
-            if best_params is not None:
-                self.network.params[...] = best_params
+            if self.best_params is not None:
+                self.network.params[...] = self.best_params
             return
         if not np.all(np.isfinite(self.network.params)):
             raise ValueError(
                 f"Training diverged: the weights are no longer finite. learning_rate={self.learning_rate!r} "
                 "is too large for this data; lower it, or scale the inputs (for example with StandardScaler)."
             )
-        if tol > 0 and not converged and max_iter > 0:
+        if est.tol > 0 and not converged:
             warnings.warn(
-                f"{type(est).__name__}: max_iter={max_iter} epochs reached before the "
-                f"optimization converged (tol={tol}). Increase max_iter, or check the data's scaling.",
+                f"{type(est).__name__}: max_iter={est.max_iter} epochs reached before the "
+                f"optimization converged (tol={est.tol}). Increase max_iter, or check the data's scaling.",
                 ConvergenceWarning,
                 stacklevel=4,
             )
+
+    def _run_epochs(self):
+        """The epochs themselves; returns whether the stopping rule was met."""
+        est = self.estimator
+        tol = est.tol
+        patience = getattr(est, "n_iter_no_change", 1)
+        no_improvement = 0
+        for _ in range(est.max_iter):
+            start = time.perf_counter()
+            cost = self._epoch()
+            est.loss_curve_.append(cost)
+            est.n_iter_ += 1
+            if est.verbose:
+                print(f"Epoch {est.n_iter_}, loss = {cost:.8f}, {time.perf_counter() - start:.2f}s")
+            improved_by_tol = cost <= est.best_loss_ - tol
+            if cost < est.best_loss_:
+                est.best_loss_ = cost
+                self.best_params = self.network.params.copy()
+            if tol <= 0:
+                continue  # tol=0: run every iteration, as the course does
+            if est._stop_on_gradient:
+                # self.grad is the full-batch gradient at the start of the epoch.
+                if np.max(np.abs(self.grad)) <= tol:
+                    return True
+            else:
+                no_improvement = 0 if improved_by_tol else no_improvement + 1
+                if no_improvement >= patience:
+                    return True
+        return False

@@ -188,6 +188,8 @@ class DeepNetClassifier(BaseNetworkClassifier):
         if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
             sizes = (sizes,)
         try:
+            if isinstance(sizes, str):
+                raise TypeError
             sizes = tuple(sizes)
         except TypeError:
             raise TypeError(

@@ -1,0 +1,699 @@
+"""Benchmark skdeep against its peers, side by side, in one command.
+
+Usage::
+
+    python benchmarks/run.py                 # everything (< 10 minutes on 2 cores)
+    python benchmarks/run.py --quick         # reduced sizes (< 2 minutes)
+    python benchmarks/run.py --only B,C      # some workloads only
+    python benchmarks/run.py --output out.md # also write the Markdown report to a file
+
+Each workload (A to F, described in benchmarks/README.md and in the docstring
+of its function below) runs skdeep and its reference implementations in the
+same process, on the same data, and reports *ratios* next to the raw times,
+so that a result can be read without knowing the speed of the machine. Every
+check of the project's speed targets is gathered in a summary table with the
+measured value, the target and PASS/FAIL.
+
+Timing rules: ``time.perf_counter``; short measurements are repeated and the
+best (minimum) is kept, the usual estimate of the cost without the noise of
+other processes; contenders of one workload are run in turns (A, B, A, B...)
+rather than one after the other, so that a burst of load on the machine hits
+them alike. Every random draw uses a fixed seed.
+"""
+
+import argparse
+import contextlib
+import gc
+import os
+import platform
+import sys
+import time
+import tracemalloc
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+# Benchmark the checkout this file belongs to, even when another skdeep is installed.
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+import scipy  # noqa: E402
+import sklearn  # noqa: E402
+from sklearn.datasets import load_breast_cancer, load_digits, make_classification  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.model_selection import cross_val_score  # noqa: E402
+from sklearn.neural_network import MLPClassifier  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+import skdeep  # noqa: E402
+from skdeep import DeepNetClassifier, LogisticRegressionGD  # noqa: E402
+
+try:  # Optional: PyTorch CPU as an extra column of workload B.
+    import torch
+except ImportError:  # pragma: no cover - depends on the environment
+    torch = None
+
+try:  # Optional: BLAS name/threads in the header, and --threads.
+    import threadpoolctl
+except ImportError:  # pragma: no cover
+    threadpoolctl = None
+
+SEED = 0
+WORKLOADS = "ABCDEF"
+MB = 2**20
+
+
+# ---------------------------------------------------------------------------
+# Settings: the full run and the --quick one differ only in sizes and repeats
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Settings:
+    quick: bool
+    repeats: int  # repeats of short timings (the best is kept)
+    b_epochs: int  # epochs per timed fit in workload B
+    c_iterations: int  # gradient-descent iterations timed in workload C
+    d_rows: int  # rows predicted in workload D
+    e_iterations: int  # gradient-descent iterations timed in workload E
+    f_rows: tuple  # dataset sizes of workload F
+
+    @classmethod
+    def make(cls, quick):
+        if quick:
+            return cls(True, repeats=2, b_epochs=2, c_iterations=60, d_rows=250_000, e_iterations=20,
+                       f_rows=(10_000, 100_000))
+        return cls(False, repeats=3, b_epochs=3, c_iterations=300, d_rows=1_000_000, e_iterations=60,
+                   f_rows=(10_000, 100_000, 1_000_000))
+
+
+# ---------------------------------------------------------------------------
+# Results: detail tables per workload plus one summary row per target
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    """One of the project's targets: a measured value against a threshold."""
+
+    workload: str
+    what: str
+    value: float
+    op: str  # "<=", "<" or ">="
+    threshold: float
+    unit: str = "x"  # how value and threshold are printed: "x" (a ratio), "MB" or "" (a plain number)
+
+    @property
+    def passed(self):
+        if not np.isfinite(self.value):
+            return False
+        return {"<=": self.value <= self.threshold, "<": self.value < self.threshold,
+                ">=": self.value >= self.threshold}[self.op]
+
+    def fmt(self, v):
+        if not np.isfinite(v):
+            return "n/a"
+        if self.unit == "x":
+            return f"{v:.2f}x"
+        if self.unit == "MB":
+            return f"{v:.1f} MB"
+        return f"{v:.4f}"
+
+
+@dataclass
+class Report:
+    sections: list = field(default_factory=list)  # (title, markdown text)
+    checks: list = field(default_factory=list)
+
+    def add(self, title, text):
+        self.sections.append((title, text))
+        print(f"\n### {title}\n\n{text}", flush=True)
+
+    def check(self, *args, **kwargs):
+        self.checks.append(Check(*args, **kwargs))
+
+    def summary(self):
+        rows = [[c.workload, c.what, c.fmt(c.value), f"{c.op} {c.fmt(c.threshold)}",
+                 "PASS" if c.passed else "**FAIL**"] for c in self.checks]
+        return md_table(["", "Target", "Measured", "Target value", "Result"], rows)
+
+
+def md_table(header, rows):
+    """A Markdown table (pipes, aligned columns so it also reads as plain text)."""
+    rows = [[str(cell) for cell in row] for row in rows]
+    widths = [max(len(str(h)), *(len(r[i]) for r in rows)) if rows else len(str(h)) for i, h in enumerate(header)]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
+
+
+def fmt_s(seconds):
+    """A duration with a unit that keeps 3 significant digits readable."""
+    if not np.isfinite(seconds):
+        return "n/a"
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds * 1e6:.1f} us"
+
+
+def ratio(a, b):
+    return a / b if b > 0 else float("nan")
+
+
+# ---------------------------------------------------------------------------
+# Timing helpers
+# ---------------------------------------------------------------------------
+
+
+def time_once(fn):
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def race(contenders, repeats):
+    """Best time of each contender over ``repeats`` rounds, contenders taking turns.
+
+    ``contenders`` maps a name to a no-argument callable.
+    """
+    best = {name: float("inf") for name in contenders}
+    for _ in range(repeats):
+        for name, fn in contenders.items():
+            best[name] = min(best[name], time_once(fn))
+    return best
+
+
+@contextlib.contextmanager
+def quiet():
+    """Silence the convergence warnings that short, fixed-length fits raise on purpose."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+# ---------------------------------------------------------------------------
+# Shared data and reference implementations
+# ---------------------------------------------------------------------------
+
+B_HIDDEN = (128, 64)
+B_BATCH = 200
+
+
+def b_data(n_rows, n_features=100, n_classes=5):
+    """Workload B's synthetic problem (``make_classification``, fixed seed)."""
+    X, y = make_classification(n_samples=n_rows, n_features=n_features, n_informative=50, n_redundant=10,
+                               n_classes=n_classes, random_state=SEED)
+    return X, y
+
+
+def skdeep_b(hidden=B_HIDDEN, epochs=1):
+    """skdeep configured as workload B: Adam, mini-batches of 200, a fixed number of epochs."""
+    return DeepNetClassifier(hidden_layer_sizes=hidden, activation="relu", solver="adam", batch_size=B_BATCH,
+                             learning_rate=0.001, alpha=1e-4, tol=0, max_iter=epochs, random_state=SEED)
+
+
+def mlp_b(hidden=B_HIDDEN, epochs=1):
+    """MLPClassifier configured as workload B (its defaults are already Adam, lr 1e-3, alpha 1e-4)."""
+    return MLPClassifier(hidden_layer_sizes=hidden, activation="relu", solver="adam", batch_size=B_BATCH,
+                         learning_rate_init=0.001, alpha=1e-4, max_iter=epochs, tol=0, n_iter_no_change=10**9,
+                         shuffle=True, random_state=SEED)
+
+
+def gemm_floor(X, hidden, n_outputs, batch_size, dtype):
+    """The matrix products one epoch of training needs, and nothing else.
+
+    Returns a callable running one epoch: for each mini-batch and layer, the
+    forward product ``Z[l] = W[l] A[l-1]`` and, backward, ``dW[l] = dZ[l] A[l-1]^T``
+    and ``dA[l-1] = W[l]^T dZ[l]`` (not for the first layer: nothing needs the
+    gradient with respect to the inputs). Buffers are preallocated and every
+    product writes into them with ``out=``; the mini-batch is a transposed
+    *view* of the rows of X, as in skdeep. No bias, activation, loss or update.
+    """
+    rng = np.random.default_rng(SEED)
+    X = np.ascontiguousarray(X, dtype=dtype)
+    n_rows = X.shape[0] - X.shape[0] % batch_size  # whole batches only
+    dims = (X.shape[1], *hidden, n_outputs)
+    L = len(dims) - 1
+    W = [None] + [(rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])).astype(dtype)
+                  for l in range(1, L + 1)]
+    dW = [None] + [np.empty_like(W[l]) for l in range(1, L + 1)]
+    A = [None] + [np.empty((dims[l], batch_size), dtype=dtype) for l in range(1, L + 1)]
+    dZ = [None] + [(0.01 * rng.standard_normal((dims[l], batch_size))).astype(dtype) for l in range(1, L + 1)]
+
+    def epoch():
+        for start in range(0, n_rows, batch_size):
+            A0 = X[start : start + batch_size].T
+            for l in range(1, L + 1):
+                np.matmul(W[l], A0 if l == 1 else A[l - 1], out=A[l])
+            for l in range(L, 0, -1):
+                np.matmul(dZ[l], (A0 if l == 1 else A[l - 1]).T, out=dW[l])
+                if l > 1:
+                    np.matmul(W[l].T, dZ[l], out=dZ[l - 1])
+
+    return epoch
+
+
+def torch_epoch(X, y, hidden, n_outputs, batch_size, dtype):
+    """One epoch of a plain PyTorch ``nn.Sequential`` + Adam loop over the same batches (CPU)."""
+    torch.manual_seed(SEED)
+    tdtype = {np.float64: torch.float64, np.float32: torch.float32}[dtype]
+    dims = (X.shape[1], *hidden)
+    layers = []
+    for n_in, n_out in zip(dims[:-1], dims[1:]):
+        layers += [torch.nn.Linear(n_in, n_out), torch.nn.ReLU()]
+    model = torch.nn.Sequential(*layers, torch.nn.Linear(dims[-1], n_outputs)).to(tdtype)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.001, weight_decay=1e-4)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    Xt = torch.from_numpy(np.ascontiguousarray(X, dtype=dtype))
+    yt = torch.from_numpy(np.asarray(y, dtype=np.int64))
+    batches = [(Xt[s : s + batch_size], yt[s : s + batch_size]) for s in range(0, len(Xt), batch_size)]
+
+    def epoch():
+        for xb, yb in batches:
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+
+    return epoch
+
+
+# The deeplearning.ai course's L-layer network, written as the course's
+# notebook does (dicts of parameters, a list of caches, np.dot, a new array for
+# every intermediate, dA[0] computed too): workload C's reference.
+
+
+def course_initialize_parameters_deep(layer_dims):
+    np.random.seed(1)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) / np.sqrt(layer_dims[l - 1])
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+def course_linear_activation_forward(A_prev, W, b, activation):
+    Z = np.dot(W, A_prev) + b
+    A = 1 / (1 + np.exp(-Z)) if activation == "sigmoid" else np.maximum(0, Z)
+    return A, ((A_prev, W, b), Z)
+
+
+def course_L_model_forward(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A, cache = course_linear_activation_forward(A, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
+        caches.append(cache)
+    AL, cache = course_linear_activation_forward(A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+
+def course_compute_cost(AL, Y):
+    m = Y.shape[1]
+    cost = (-1 / m) * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))
+    return np.squeeze(cost)
+
+
+def course_linear_activation_backward(dA, cache, activation):
+    (A_prev, W, b), Z = cache
+    if activation == "relu":
+        dZ = np.array(dA, copy=True)
+        dZ[Z <= 0] = 0
+    else:
+        s = 1 / (1 + np.exp(-Z))
+        dZ = dA * s * (1 - s)
+    m = A_prev.shape[1]
+    dW = 1 / m * np.dot(dZ, A_prev.T)
+    db = 1 / m * np.sum(dZ, axis=1, keepdims=True)
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
+
+
+def course_L_model_backward(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    Y = Y.reshape(AL.shape)
+    dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = course_linear_activation_backward(
+        dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        dA_prev, dW, db = course_linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = dA_prev, dW, db
+    return grads
+
+
+def course_update_parameters(parameters, grads, learning_rate):
+    L = len(parameters) // 2
+    for l in range(L):
+        parameters["W" + str(l + 1)] = parameters["W" + str(l + 1)] - learning_rate * grads["dW" + str(l + 1)]
+        parameters["b" + str(l + 1)] = parameters["b" + str(l + 1)] - learning_rate * grads["db" + str(l + 1)]
+    return parameters
+
+
+def course_L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000):
+    """The course's training loop: the cost is computed at every iteration."""
+    costs = []
+    parameters = course_initialize_parameters_deep(layers_dims)
+    for _ in range(num_iterations):
+        AL, caches = course_L_model_forward(X, parameters)
+        costs.append(course_compute_cost(AL, Y))
+        grads = course_L_model_backward(AL, Y, caches)
+        parameters = course_update_parameters(parameters, grads, learning_rate)
+    return parameters, costs
+
+
+# ---------------------------------------------------------------------------
+# Workloads
+# ---------------------------------------------------------------------------
+
+
+def workload_a(settings, report):
+    """A. Digits, default estimators: 5-fold CV accuracy and wall time.
+
+    Pipeline(StandardScaler(), DeepNetClassifier()) against
+    Pipeline(StandardScaler(), MLPClassifier()), both with their defaults
+    (only random_state fixed), ``cross_val_score(cv=5)`` on load_digits.
+    """
+    X, y = load_digits(return_X_y=True)
+    models = {
+        "skdeep DeepNetClassifier": make_pipeline(StandardScaler(), DeepNetClassifier(random_state=SEED)),
+        "sklearn MLPClassifier": make_pipeline(StandardScaler(), MLPClassifier(random_state=SEED)),
+    }
+    scores, times = {}, {}
+    for name, model in models.items():
+        scores[name] = []
+
+    def runner(name):
+        def run():
+            scores[name] = cross_val_score(models[name], X, y, cv=5)
+        return run
+
+    with quiet():
+        times = race({name: runner(name) for name in models}, 1 if settings.quick else 2)
+    sk, mlp = models
+    rows = [[name, f"{scores[name].mean():.4f} +/- {scores[name].std():.4f}", fmt_s(times[name]),
+             f"{ratio(times[name], times[mlp]):.2f}x"] for name in models]
+    report.add("A. Digits, 5-fold cross_val_score, default estimators (StandardScaler first)",
+               md_table(["Model", "CV accuracy", "Wall time (5 fits)", "Time vs MLP"], rows))
+    report.check("A", "digits: skdeep mean CV accuracy", scores[sk].mean(), ">=", 0.94, unit="")
+    report.check("A", "digits: skdeep CV time / MLP CV time", ratio(times[sk], times[mlp]), "<", 1.0)
+
+
+def workload_b(settings, report):
+    """B. Per-epoch time of mini-batch training, 20,000 x 100, hidden (128, 64), Adam, batch 200."""
+    X, y = b_data(20_000)
+    X32 = X.astype(np.float32)
+    epochs = settings.b_epochs
+    n_classes = len(np.unique(y))
+
+    def fit(est, data):
+        return lambda: est.fit(data, y)
+
+    contenders = {
+        "MLP f64": fit(mlp_b(epochs=epochs), X),
+        "skdeep f64": fit(skdeep_b(epochs=epochs), X),
+        "skdeep f32": fit(skdeep_b(epochs=epochs), X32),
+    }
+    floors = {
+        "GEMM floor f64": gemm_floor(X, B_HIDDEN, n_classes, B_BATCH, np.float64),
+        "GEMM floor f32": gemm_floor(X32, B_HIDDEN, n_classes, B_BATCH, np.float32),
+    }
+    with quiet():
+        per_epoch = {name: t / epochs for name, t in race(contenders, settings.repeats).items()}
+    per_epoch.update(race(floors, settings.repeats + 2))
+    if torch is not None:
+        # After the NumPy contenders: PyTorch's OpenMP threads keep spinning for
+        # a while after each call, which would steal cycles from them.
+        torch_fns = {f"torch f{bits}": torch_epoch(X, y, B_HIDDEN, n_classes, B_BATCH, dtype)
+                     for bits, dtype in ((64, np.float64), (32, np.float32))}
+        for fn in torch_fns.values():
+            fn()  # warm-up: one-time allocations and kernel selection
+        per_epoch.update(race(torch_fns, settings.repeats))
+
+    names = list(per_epoch)
+    floor_of = lambda name: per_epoch["GEMM floor f32" if name.endswith("f32") else "GEMM floor f64"]  # noqa: E731
+    rows = [
+        ["time / epoch", *(fmt_s(per_epoch[n]) for n in names)],
+        ["x MLP f64", *(f"{ratio(per_epoch[n], per_epoch['MLP f64']):.2f}x" for n in names)],
+        ["x GEMM floor (same dtype)", *(f"{ratio(per_epoch[n], floor_of(n)):.2f}x" for n in names)],
+    ]
+    report.add(f"B. Mini-batch epoch, 20,000 x 100, hidden {B_HIDDEN}, relu, Adam, batch {B_BATCH} "
+               f"(best of {settings.repeats}, {epochs} epochs per fit)", md_table(["", *names], rows))
+    report.check("B", "epoch: skdeep f64 / MLP f64", ratio(per_epoch["skdeep f64"], per_epoch["MLP f64"]), "<=", 0.6)
+    report.check("B", "epoch: skdeep f32 / MLP f64", ratio(per_epoch["skdeep f32"], per_epoch["MLP f64"]), "<=", 0.35)
+    report.check("B", "epoch: skdeep f32 / GEMM floor f32",
+                 ratio(per_epoch["skdeep f32"], per_epoch["GEMM floor f32"]), "<=", 1.5)
+
+
+def workload_c(settings, report):
+    """C. The course's wide full-batch network: 209 x 12288 inputs, layers (20, 7, 5, 1), gradient descent.
+
+    skdeep on float32 input against the course's own NumPy code (float64, as
+    the course's ``train_x / 255.`` gives), both for the same number of
+    iterations; time per iteration.
+    """
+    rng = np.random.default_rng(SEED)
+    X32 = rng.random((209, 12288), dtype=np.float32)  # like the course's images scaled to [0, 1]
+    y = (X32 @ rng.standard_normal(12288) > 0).astype(int)  # binary labels with some signal
+    X64 = X32.astype(np.float64)
+    n_iter = settings.c_iterations
+    layers_dims = [12288, 20, 7, 5, 1]
+
+    def skdeep_fit(X):
+        est = DeepNetClassifier(hidden_layer_sizes=(20, 7, 5), solver="gd", batch_size=None, init="xavier",
+                                alpha=0, tol=0, learning_rate=0.0075, max_iter=n_iter, random_state=1)
+        return lambda: est.fit(X, y)
+
+    contenders = {
+        "course NumPy loop, f64": lambda: course_L_layer_model(X64.T, y.reshape(1, -1), layers_dims,
+                                                                num_iterations=n_iter),
+        "skdeep f32": skdeep_fit(X32),
+        "skdeep f64": skdeep_fit(X64),
+    }
+    per_iter = {name: t / n_iter for name, t in race(contenders, 1 if settings.quick else 2).items()}
+    ref = per_iter["course NumPy loop, f64"]
+    rows = [[name, fmt_s(t), f"{ratio(t, ref):.2f}x"] for name, t in per_iter.items()]
+    report.add(f"C. Wide full batch, 209 x 12288, layers (20, 7, 5, 1), gradient descent ({n_iter} iterations)",
+               md_table(["Implementation", "Time / iteration", "vs course loop f64"], rows))
+    report.check("C", "wide full batch: skdeep f32 / course loop f64", ratio(per_iter["skdeep f32"], ref), "<=", 0.3)
+
+
+def workload_d(settings, report):
+    """D. predict_proba on many float32 rows: peak extra memory (tracemalloc) and time.
+
+    Both models have hidden layers (256, 128) and are fitted for one epoch on
+    2,000 rows; the prediction input is created before tracing starts, so the
+    peak is the extra memory predict_proba allocates (its output included).
+    """
+    n_rows = settings.d_rows
+    X_small, y_small = b_data(2_000)
+    X_small = X_small.astype(np.float32)
+    X_big = np.random.default_rng(SEED).standard_normal((n_rows, 100), dtype=np.float32)
+    with quiet():
+        models = {
+            "skdeep DeepNetClassifier": skdeep_b(hidden=(256, 128), epochs=1).fit(X_small, y_small),
+            "sklearn MLPClassifier": mlp_b(hidden=(256, 128), epochs=1).fit(X_small, y_small),
+        }
+    peaks = {}
+    for name, model in models.items():
+        gc.collect()
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        model.predict_proba(X_big)
+        peaks[name] = (tracemalloc.get_traced_memory()[1] - before) / MB
+        tracemalloc.stop()
+    times = race({name: (lambda m=model: m.predict_proba(X_big)) for name, model in models.items()},
+                 settings.repeats - 1)
+    sk, mlp = models
+    rows = [[name, f"{peaks[name]:.1f} MB", fmt_s(times[name]), f"{ratio(times[name], times[mlp]):.2f}x"]
+            for name in models]
+    report.add(f"D. predict_proba on {n_rows:,} x 100 float32 rows, hidden (256, 128), 5 classes "
+               f"(input: {X_big.nbytes / MB:.0f} MB, not counted)",
+               md_table(["Model", "Peak extra memory", "Time", "Time vs MLP"], rows))
+    report.check("D", "predict_proba: skdeep peak extra memory", peaks[sk], "<=", 64, unit="MB")
+    report.check("D", "predict_proba: skdeep time / MLP time", ratio(times[sk], times[mlp]), "<=", 1.0)
+
+
+def workload_e(settings, report):
+    """E. LogisticRegressionGD: cost of an iteration, and time to lbfgs's accuracy.
+
+    E1: 100,000 x 100 float64, binary. skdeep's time per iteration is the
+    difference between fits of 1 + N and 1 iterations divided by N (setup
+    cost cancels out), against N rounds of the two matrix-vector products an
+    iteration needs, ``z = X w`` and ``g = X^T dz``, into preallocated arrays.
+
+    E2: breast cancer, standardized. lbfgs (LogisticRegression defaults, C=1)
+    sets the training accuracy to reach; the smallest max_iter at which
+    LogisticRegressionGD(learning_rate="auto", alpha=1 = 1/C, tol=0) matches
+    it is found by stepping one iteration at a time (warm_start), then a fresh
+    fit of that many iterations is timed against lbfgs's fit.
+    """
+    rng = np.random.default_rng(SEED)
+    n_iter = settings.e_iterations
+    X = rng.standard_normal((100_000, 100))
+    y = (X @ rng.standard_normal(100) + rng.standard_normal(100_000) > 0).astype(int)
+    w, dz = rng.standard_normal(100), rng.standard_normal(100_000)
+    z, g = np.empty(100_000), np.empty(100)
+
+    def matvecs():
+        for _ in range(n_iter):
+            np.matmul(X, w, out=z)
+            np.matmul(X.T, dz, out=g)
+
+    fits = {k: LogisticRegressionGD(learning_rate=0.1, tol=0, max_iter=k) for k in (1, 1 + n_iter)}
+    t = race({"matvecs": matvecs, **{k: (lambda e=est: e.fit(X, y)) for k, est in fits.items()}}, settings.repeats)
+    per_iter_gd = (t[1 + n_iter] - t[1]) / n_iter
+    per_iter_mv = t["matvecs"] / n_iter
+
+    # E2: iterations to reach lbfgs's training accuracy.
+    Xb, yb = load_breast_cancer(return_X_y=True)
+    Xb = StandardScaler().fit_transform(Xb)
+    lbfgs = LogisticRegression()
+    target_acc = lbfgs.fit(Xb, yb).score(Xb, yb)
+    max_steps = 20_000
+    stepper = LogisticRegressionGD(learning_rate="auto", tol=0, max_iter=1, warm_start=True)
+    k = 0
+    while k < max_steps:
+        k += 1
+        if stepper.fit(Xb, yb).score(Xb, yb) >= target_acc:
+            break
+    gd = LogisticRegressionGD(learning_rate="auto", tol=0, max_iter=k)
+    reached = gd.fit(Xb, yb).score(Xb, yb)
+    t2 = race({"lbfgs": lambda: lbfgs.fit(Xb, yb), "gd": lambda: gd.fit(Xb, yb)}, 5 * settings.repeats)
+    gd_ok = reached >= target_acc
+
+    rows = [
+        ["E1 (100,000 x 100 f64)", "skdeep LogisticRegressionGD, per iteration", fmt_s(per_iter_gd),
+         f"{ratio(per_iter_gd, per_iter_mv):.2f}x"],
+        ["E1 (100,000 x 100 f64)", "X @ w and X.T @ dz (floor)", fmt_s(per_iter_mv), "1.00x"],
+        ["E2 (breast cancer)", f"LogisticRegression lbfgs fit (train acc {target_acc:.4f})", fmt_s(t2["lbfgs"]),
+         "1.00x"],
+        ["E2 (breast cancer)", f"LogisticRegressionGD auto lr, {k} iterations (train acc {reached:.4f})",
+         fmt_s(t2["gd"]), f"{ratio(t2['gd'], t2['lbfgs']):.2f}x"],
+    ]
+    report.add("E. LogisticRegressionGD", md_table(["Case", "Implementation", "Time", "Ratio"], rows))
+    report.check("E", "logistic: skdeep iteration / two matvecs", ratio(per_iter_gd, per_iter_mv), "<=", 1.3)
+    report.check("E", "logistic: time to lbfgs train accuracy / lbfgs fit",
+                 ratio(t2["gd"], t2["lbfgs"]) if gd_ok else float("nan"), "<=", 2.0)
+
+
+def workload_f(settings, report):
+    """F. Scaling of skdeep's epoch (workload B's configuration, float32) in rows and in width."""
+    rows = []
+    per_row = {}
+    for n in settings.f_rows:
+        X, y = b_data(n)
+        X = X.astype(np.float32)
+        # Enough epochs for ~60,000 rows per timing, fewer repeats as the data grows.
+        epochs = max(1, 60_000 // n)
+        repeats = settings.repeats if n <= 100_000 else 1
+        with quiet():
+            t = race({"fit": lambda: skdeep_b(epochs=epochs).fit(X, y)}, repeats)["fit"] / epochs
+        per_row[n] = t / n
+        rows.append([f"{n:,} rows", str(B_HIDDEN), fmt_s(t), f"{t / n * 1e6:.2f} us",
+                     f"{per_row[n] / per_row[settings.f_rows[0]]:.2f}x", ""])
+        del X, y
+    X, y = b_data(20_000)
+    X = X.astype(np.float32)
+    for hidden in ((64,), (128, 64), (512, 256)):
+        floor = gemm_floor(X, hidden, 5, B_BATCH, np.float32)
+        with quiet():
+            t = race({"fit": lambda: skdeep_b(hidden=hidden, epochs=2).fit(X, y), "floor": floor}, settings.repeats)
+        t["fit"] /= 2
+        rows.append([f"20,000 rows", str(hidden), fmt_s(t["fit"]), f"{t['fit'] / 20_000 * 1e6:.2f} us", "",
+                     f"{ratio(t['fit'], t['floor']):.2f}x"])
+    report.add("F. Scaling of skdeep's epoch (B's configuration, float32)",
+               md_table(["Data", "Hidden layers", "Time / epoch", "Time / row", "Per row vs 10k",
+                         "x GEMM floor f32"], rows))
+    largest = settings.f_rows[-1]
+    report.check("F", f"scaling: time per row at {largest:,} / at {settings.f_rows[0]:,} rows",
+                 per_row[largest] / per_row[settings.f_rows[0]], "<=", 1.5)
+
+
+# ---------------------------------------------------------------------------
+# Machine description and entry point
+# ---------------------------------------------------------------------------
+
+
+def machine_info():
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    blas = "unknown (pip install threadpoolctl)"
+    if threadpoolctl is not None:
+        info = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+        blas = "; ".join(f"{i['internal_api']} {i['version']} ({i.get('architecture')}, {i['num_threads']} threads)"
+                         for i in info) or "none found"
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    lines = [
+        f"- CPU: {cpu}, {os.cpu_count()} logical cores; load average at start: {load}",
+        f"- Python {platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}, "
+        f"scikit-learn {sklearn.__version__}, skdeep {skdeep.__version__}, "
+        f"PyTorch {torch.__version__ + f' ({torch.get_num_threads()} threads)' if torch else 'not installed'}",
+        f"- BLAS: {blas}",
+    ]
+    return "\n".join(lines)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="reduced sizes and repeats (< 2 minutes)")
+    parser.add_argument("--only", default=WORKLOADS, help="comma-separated workloads to run, e.g. A,B (default: all)")
+    parser.add_argument("--output", type=Path, help="also write the Markdown report to this file")
+    parser.add_argument("--threads", type=int, help="limit BLAS (and PyTorch) threads (default: library defaults)")
+    args = parser.parse_args(argv)
+    args.only = [w.strip().upper() for w in args.only.replace(" ", ",").split(",") if w.strip()]
+    unknown = [w for w in args.only if w not in WORKLOADS]
+    if unknown:
+        parser.error(f"unknown workload(s) {unknown}; choose among {', '.join(WORKLOADS)}")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    settings = Settings.make(args.quick)
+    limits = contextlib.nullcontext()
+    if args.threads:
+        if threadpoolctl is None:
+            sys.exit("--threads needs threadpoolctl")
+        limits = threadpoolctl.threadpool_limits(args.threads)
+        if torch is not None:
+            torch.set_num_threads(args.threads)
+    workloads = {"A": workload_a, "B": workload_b, "C": workload_c, "D": workload_d, "E": workload_e,
+                 "F": workload_f}
+    report = Report()
+    mode = "quick" if settings.quick else "full"
+    header = (f"## skdeep benchmarks ({mode} run, workloads {','.join(args.only)})\n\n"
+              f"Ratios are skdeep's time (or memory) over the reference's: below 1 means skdeep is faster.\n\n")
+    start = time.perf_counter()
+    with limits:
+        info = machine_info()  # inside the limits, so the BLAS thread count shown is the one in force
+        print(header + info, flush=True)
+        for name in args.only:
+            t0 = time.perf_counter()
+            workloads[name](settings, report)
+            print(f"\n({name} took {time.perf_counter() - t0:.0f} s)", flush=True)
+    total = time.perf_counter() - start
+    summary = report.summary()
+    print(f"\n### Targets\n\n{summary}\n\nTotal time: {total:.0f} s", flush=True)
+    if args.output:
+        body = "\n\n".join(f"### {title}\n\n{text}" for title, text in report.sections)
+        args.output.write_text(f"{header}{info}\n\n### Targets\n\n{summary}\n\n{body}\n\nTotal time: {total:.0f} s\n")
+        print(f"Report written to {args.output}")
+    return 0 if all(c.passed for c in report.checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
