@@ -24,6 +24,7 @@ them alike. Every random draw uses a fixed seed.
 import argparse
 import contextlib
 import gc
+import itertools
 import os
 import platform
 import sys
@@ -39,18 +40,18 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-import scipy  # noqa: E402
-import sklearn  # noqa: E402
-from sklearn.datasets import load_breast_cancer, load_digits, make_classification  # noqa: E402
-from sklearn.exceptions import ConvergenceWarning  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.model_selection import cross_val_score  # noqa: E402
-from sklearn.neural_network import MLPClassifier  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
+import scipy
+import sklearn
+from sklearn.datasets import load_breast_cancer, load_digits, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_val_score
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-import skdeep  # noqa: E402
-from skdeep import DeepNetClassifier, LogisticRegressionGD  # noqa: E402
+import skdeep
+from skdeep import DeepNetClassifier, LogisticRegressionGD
 
 try:  # Optional: PyTorch CPU as an extra column of workload B.
     import torch
@@ -85,10 +86,18 @@ class Settings:
     @classmethod
     def make(cls, quick):
         if quick:
-            return cls(True, repeats=2, b_epochs=2, c_iterations=60, d_rows=250_000, e_iterations=20,
-                       f_rows=(10_000, 100_000))
-        return cls(False, repeats=3, b_epochs=3, c_iterations=300, d_rows=1_000_000, e_iterations=60,
-                   f_rows=(10_000, 100_000, 1_000_000))
+            return cls(
+                True, repeats=2, b_epochs=2, c_iterations=60, d_rows=250_000, e_iterations=20, f_rows=(10_000, 100_000)
+            )
+        return cls(
+            False,
+            repeats=3,
+            b_epochs=3,
+            c_iterations=300,
+            d_rows=1_000_000,
+            e_iterations=60,
+            f_rows=(10_000, 100_000, 1_000_000),
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -111,8 +120,11 @@ class Check:
     def passed(self):
         if not np.isfinite(self.value):
             return False
-        return {"<=": self.value <= self.threshold, "<": self.value < self.threshold,
-                ">=": self.value >= self.threshold}[self.op]
+        return {
+            "<=": self.value <= self.threshold,
+            "<": self.value < self.threshold,
+            ">=": self.value >= self.threshold,
+        }[self.op]
 
     def fmt(self, v):
         if not np.isfinite(v):
@@ -137,16 +149,18 @@ class Report:
         self.checks.append(Check(*args, **kwargs))
 
     def summary(self):
-        rows = [[c.workload, c.what, c.fmt(c.value), f"{c.op} {c.fmt(c.threshold)}",
-                 "PASS" if c.passed else "**FAIL**"] for c in self.checks]
-        return md_table(["", "Target", "Measured", "Target value", "Result"], rows)
+        rows = [
+            [c.workload, c.what, c.fmt(c.value), f"{c.op} {c.fmt(c.threshold)}", "PASS" if c.passed else "**FAIL**"]
+            for c in self.checks
+        ]
+        return md_table(["Workload", "Target", "Measured", "Target value", "Result"], rows)
 
 
 def md_table(header, rows):
     """A Markdown table (pipes, aligned columns so it also reads as plain text)."""
     rows = [[str(cell) for cell in row] for row in rows]
     widths = [max(len(str(h)), *(len(r[i]) for r in rows)) if rows else len(str(h)) for i, h in enumerate(header)]
-    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
     return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
 
 
@@ -207,22 +221,47 @@ B_BATCH = 200
 
 def b_data(n_rows, n_features=100, n_classes=5):
     """Workload B's synthetic problem (``make_classification``, fixed seed)."""
-    X, y = make_classification(n_samples=n_rows, n_features=n_features, n_informative=50, n_redundant=10,
-                               n_classes=n_classes, random_state=SEED)
+    X, y = make_classification(
+        n_samples=n_rows,
+        n_features=n_features,
+        n_informative=50,
+        n_redundant=10,
+        n_classes=n_classes,
+        random_state=SEED,
+    )
     return X, y
 
 
 def skdeep_b(hidden=B_HIDDEN, epochs=1):
     """skdeep configured as workload B: Adam, mini-batches of 200, a fixed number of epochs."""
-    return DeepNetClassifier(hidden_layer_sizes=hidden, activation="relu", solver="adam", batch_size=B_BATCH,
-                             learning_rate=0.001, alpha=1e-4, tol=0, max_iter=epochs, random_state=SEED)
+    return DeepNetClassifier(
+        hidden_layer_sizes=hidden,
+        activation="relu",
+        solver="adam",
+        batch_size=B_BATCH,
+        learning_rate=0.001,
+        alpha=1e-4,
+        tol=0,
+        max_iter=epochs,
+        random_state=SEED,
+    )
 
 
 def mlp_b(hidden=B_HIDDEN, epochs=1):
     """MLPClassifier configured as workload B (its defaults are already Adam, lr 1e-3, alpha 1e-4)."""
-    return MLPClassifier(hidden_layer_sizes=hidden, activation="relu", solver="adam", batch_size=B_BATCH,
-                         learning_rate_init=0.001, alpha=1e-4, max_iter=epochs, tol=0, n_iter_no_change=10**9,
-                         shuffle=True, random_state=SEED)
+    return MLPClassifier(
+        hidden_layer_sizes=hidden,
+        activation="relu",
+        solver="adam",
+        batch_size=B_BATCH,
+        learning_rate_init=0.001,
+        alpha=1e-4,
+        max_iter=epochs,
+        tol=0,
+        n_iter_no_change=10**9,
+        shuffle=True,
+        random_state=SEED,
+    )
 
 
 def gemm_floor(X, hidden, n_outputs, batch_size, dtype):
@@ -240,8 +279,9 @@ def gemm_floor(X, hidden, n_outputs, batch_size, dtype):
     n_rows = X.shape[0] - X.shape[0] % batch_size  # whole batches only
     dims = (X.shape[1], *hidden, n_outputs)
     L = len(dims) - 1
-    W = [None] + [(rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])).astype(dtype)
-                  for l in range(1, L + 1)]
+    W = [None] + [
+        (rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])).astype(dtype) for l in range(1, L + 1)
+    ]
     dW = [None] + [np.empty_like(W[l]) for l in range(1, L + 1)]
     A = [None] + [np.empty((dims[l], batch_size), dtype=dtype) for l in range(1, L + 1)]
     dZ = [None] + [(0.01 * rng.standard_normal((dims[l], batch_size))).astype(dtype) for l in range(1, L + 1)]
@@ -265,7 +305,7 @@ def torch_epoch(X, y, hidden, n_outputs, batch_size, dtype):
     tdtype = {np.float64: torch.float64, np.float32: torch.float32}[dtype]
     dims = (X.shape[1], *hidden)
     layers = []
-    for n_in, n_out in zip(dims[:-1], dims[1:]):
+    for n_in, n_out in itertools.pairwise(dims):
         layers += [torch.nn.Linear(n_in, n_out), torch.nn.ReLU()]
     model = torch.nn.Sequential(*layers, torch.nn.Linear(dims[-1], n_outputs)).to(tdtype)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001, weight_decay=1e-4)
@@ -323,7 +363,7 @@ def course_compute_cost(AL, Y):
 
 
 def course_linear_activation_backward(dA, cache, activation):
-    (A_prev, W, b), Z = cache
+    (A_prev, W, _b), Z = cache
     if activation == "relu":
         dZ = np.array(dA, copy=True)
         dZ[Z <= 0] = 0
@@ -343,7 +383,8 @@ def course_L_model_backward(AL, Y, caches):
     Y = Y.reshape(AL.shape)
     dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
     grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = course_linear_activation_backward(
-        dAL, caches[L - 1], "sigmoid")
+        dAL, caches[L - 1], "sigmoid"
+    )
     for l in reversed(range(L - 1)):
         dA_prev, dW, db = course_linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
         grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = dA_prev, dW, db
@@ -387,22 +428,30 @@ def workload_a(settings, report):
         "skdeep DeepNetClassifier": make_pipeline(StandardScaler(), DeepNetClassifier(random_state=SEED)),
         "sklearn MLPClassifier": make_pipeline(StandardScaler(), MLPClassifier(random_state=SEED)),
     }
-    scores, times = {}, {}
-    for name, model in models.items():
-        scores[name] = []
+    scores = {}
 
     def runner(name):
         def run():
             scores[name] = cross_val_score(models[name], X, y, cv=5)
+
         return run
 
     with quiet():
         times = race({name: runner(name) for name in models}, 1 if settings.quick else 2)
     sk, mlp = models
-    rows = [[name, f"{scores[name].mean():.4f} +/- {scores[name].std():.4f}", fmt_s(times[name]),
-             f"{ratio(times[name], times[mlp]):.2f}x"] for name in models]
-    report.add("A. Digits, 5-fold cross_val_score, default estimators (StandardScaler first)",
-               md_table(["Model", "CV accuracy", "Wall time (5 fits)", "Time vs MLP"], rows))
+    rows = [
+        [
+            name,
+            f"{scores[name].mean():.4f} +/- {scores[name].std():.4f}",
+            fmt_s(times[name]),
+            f"{ratio(times[name], times[mlp]):.2f}x",
+        ]
+        for name in models
+    ]
+    report.add(
+        "A. Digits, 5-fold cross_val_score, default estimators (StandardScaler first)",
+        md_table(["Model", "CV accuracy", "Wall time (5 fits)", "Time vs MLP"], rows),
+    )
     report.check("A", "digits: skdeep mean CV accuracy", scores[sk].mean(), ">=", 0.94, unit="")
     report.check("A", "digits: skdeep CV time / MLP CV time", ratio(times[sk], times[mlp]), "<", 1.0)
 
@@ -432,25 +481,35 @@ def workload_b(settings, report):
     if torch is not None:
         # After the NumPy contenders: PyTorch's OpenMP threads keep spinning for
         # a while after each call, which would steal cycles from them.
-        torch_fns = {f"torch f{bits}": torch_epoch(X, y, B_HIDDEN, n_classes, B_BATCH, dtype)
-                     for bits, dtype in ((64, np.float64), (32, np.float32))}
+        torch_fns = {
+            f"torch f{bits}": torch_epoch(X, y, B_HIDDEN, n_classes, B_BATCH, dtype)
+            for bits, dtype in ((64, np.float64), (32, np.float32))
+        }
         for fn in torch_fns.values():
             fn()  # warm-up: one-time allocations and kernel selection
         per_epoch.update(race(torch_fns, settings.repeats))
 
     names = list(per_epoch)
-    floor_of = lambda name: per_epoch["GEMM floor f32" if name.endswith("f32") else "GEMM floor f64"]  # noqa: E731
+    floor_of = lambda name: per_epoch["GEMM floor f32" if name.endswith("f32") else "GEMM floor f64"]
     rows = [
         ["time / epoch", *(fmt_s(per_epoch[n]) for n in names)],
         ["x MLP f64", *(f"{ratio(per_epoch[n], per_epoch['MLP f64']):.2f}x" for n in names)],
         ["x GEMM floor (same dtype)", *(f"{ratio(per_epoch[n], floor_of(n)):.2f}x" for n in names)],
     ]
-    report.add(f"B. Mini-batch epoch, 20,000 x 100, hidden {B_HIDDEN}, relu, Adam, batch {B_BATCH} "
-               f"(best of {settings.repeats}, {epochs} epochs per fit)", md_table(["", *names], rows))
+    report.add(
+        f"B. Mini-batch epoch, 20,000 x 100, hidden {B_HIDDEN}, relu, Adam, batch {B_BATCH} "
+        f"(best of {settings.repeats}, {epochs} epochs per fit)",
+        md_table(["", *names], rows),
+    )
     report.check("B", "epoch: skdeep f64 / MLP f64", ratio(per_epoch["skdeep f64"], per_epoch["MLP f64"]), "<=", 0.6)
     report.check("B", "epoch: skdeep f32 / MLP f64", ratio(per_epoch["skdeep f32"], per_epoch["MLP f64"]), "<=", 0.35)
-    report.check("B", "epoch: skdeep f32 / GEMM floor f32",
-                 ratio(per_epoch["skdeep f32"], per_epoch["GEMM floor f32"]), "<=", 1.5)
+    report.check(
+        "B",
+        "epoch: skdeep f32 / GEMM floor f32",
+        ratio(per_epoch["skdeep f32"], per_epoch["GEMM floor f32"]),
+        "<=",
+        1.5,
+    )
 
 
 def workload_c(settings, report):
@@ -468,21 +527,33 @@ def workload_c(settings, report):
     layers_dims = [12288, 20, 7, 5, 1]
 
     def skdeep_fit(X):
-        est = DeepNetClassifier(hidden_layer_sizes=(20, 7, 5), solver="gd", batch_size=None, init="xavier",
-                                alpha=0, tol=0, learning_rate=0.0075, max_iter=n_iter, random_state=1)
+        est = DeepNetClassifier(
+            hidden_layer_sizes=(20, 7, 5),
+            solver="gd",
+            batch_size=None,
+            init="xavier",
+            alpha=0,
+            tol=0,
+            learning_rate=0.0075,
+            max_iter=n_iter,
+            random_state=1,
+        )
         return lambda: est.fit(X, y)
 
     contenders = {
-        "course NumPy loop, f64": lambda: course_L_layer_model(X64.T, y.reshape(1, -1), layers_dims,
-                                                                num_iterations=n_iter),
+        "course NumPy loop, f64": lambda: course_L_layer_model(
+            X64.T, y.reshape(1, -1), layers_dims, num_iterations=n_iter
+        ),
         "skdeep f32": skdeep_fit(X32),
         "skdeep f64": skdeep_fit(X64),
     }
     per_iter = {name: t / n_iter for name, t in race(contenders, 1 if settings.quick else 2).items()}
     ref = per_iter["course NumPy loop, f64"]
     rows = [[name, fmt_s(t), f"{ratio(t, ref):.2f}x"] for name, t in per_iter.items()]
-    report.add(f"C. Wide full batch, 209 x 12288, layers (20, 7, 5, 1), gradient descent ({n_iter} iterations)",
-               md_table(["Implementation", "Time / iteration", "vs course loop f64"], rows))
+    report.add(
+        f"C. Wide full batch, 209 x 12288, layers (20, 7, 5, 1), gradient descent ({n_iter} iterations)",
+        md_table(["Implementation", "Time / iteration", "vs course loop f64"], rows),
+    )
     report.check("C", "wide full batch: skdeep f32 / course loop f64", ratio(per_iter["skdeep f32"], ref), "<=", 0.3)
 
 
@@ -510,14 +581,18 @@ def workload_d(settings, report):
         model.predict_proba(X_big)
         peaks[name] = (tracemalloc.get_traced_memory()[1] - before) / MB
         tracemalloc.stop()
-    times = race({name: (lambda m=model: m.predict_proba(X_big)) for name, model in models.items()},
-                 settings.repeats - 1)
+    times = race(
+        {name: (lambda m=model: m.predict_proba(X_big)) for name, model in models.items()}, settings.repeats - 1
+    )
     sk, mlp = models
-    rows = [[name, f"{peaks[name]:.1f} MB", fmt_s(times[name]), f"{ratio(times[name], times[mlp]):.2f}x"]
-            for name in models]
-    report.add(f"D. predict_proba on {n_rows:,} x 100 float32 rows, hidden (256, 128), 5 classes "
-               f"(input: {X_big.nbytes / MB:.0f} MB, not counted)",
-               md_table(["Model", "Peak extra memory", "Time", "Time vs MLP"], rows))
+    rows = [
+        [name, f"{peaks[name]:.1f} MB", fmt_s(times[name]), f"{ratio(times[name], times[mlp]):.2f}x"] for name in models
+    ]
+    report.add(
+        f"D. predict_proba on {n_rows:,} x 100 float32 rows, hidden (256, 128), 5 classes "
+        f"(input: {X_big.nbytes / MB:.0f} MB, not counted)",
+        md_table(["Model", "Peak extra memory", "Time", "Time vs MLP"], rows),
+    )
     report.check("D", "predict_proba: skdeep peak extra memory", peaks[sk], "<=", 64, unit="MB")
     report.check("D", "predict_proba: skdeep time / MLP time", ratio(times[sk], times[mlp]), "<=", 1.0)
 
@@ -558,7 +633,7 @@ def workload_e(settings, report):
     Xb = StandardScaler().fit_transform(Xb)
     lbfgs = LogisticRegression()
     target_acc = lbfgs.fit(Xb, yb).score(Xb, yb)
-    max_steps = 20_000
+    max_steps = 5_000
     stepper = LogisticRegressionGD(learning_rate="auto", tol=0, max_iter=1, warm_start=True)
     k = 0
     while k < max_steps:
@@ -571,18 +646,35 @@ def workload_e(settings, report):
     gd_ok = reached >= target_acc
 
     rows = [
-        ["E1 (100,000 x 100 f64)", "skdeep LogisticRegressionGD, per iteration", fmt_s(per_iter_gd),
-         f"{ratio(per_iter_gd, per_iter_mv):.2f}x"],
+        [
+            "E1 (100,000 x 100 f64)",
+            "skdeep LogisticRegressionGD, per iteration",
+            fmt_s(per_iter_gd),
+            f"{ratio(per_iter_gd, per_iter_mv):.2f}x",
+        ],
         ["E1 (100,000 x 100 f64)", "X @ w and X.T @ dz (floor)", fmt_s(per_iter_mv), "1.00x"],
-        ["E2 (breast cancer)", f"LogisticRegression lbfgs fit (train acc {target_acc:.4f})", fmt_s(t2["lbfgs"]),
-         "1.00x"],
-        ["E2 (breast cancer)", f"LogisticRegressionGD auto lr, {k} iterations (train acc {reached:.4f})",
-         fmt_s(t2["gd"]), f"{ratio(t2['gd'], t2['lbfgs']):.2f}x"],
+        [
+            "E2 (breast cancer)",
+            f"LogisticRegression lbfgs fit (train acc {target_acc:.4f})",
+            fmt_s(t2["lbfgs"]),
+            "1.00x",
+        ],
+        [
+            "E2 (breast cancer)",
+            f"LogisticRegressionGD auto lr, {k} iterations (train acc {reached:.4f})",
+            fmt_s(t2["gd"]),
+            f"{ratio(t2['gd'], t2['lbfgs']):.2f}x",
+        ],
     ]
     report.add("E. LogisticRegressionGD", md_table(["Case", "Implementation", "Time", "Ratio"], rows))
     report.check("E", "logistic: skdeep iteration / two matvecs", ratio(per_iter_gd, per_iter_mv), "<=", 1.3)
-    report.check("E", "logistic: time to lbfgs train accuracy / lbfgs fit",
-                 ratio(t2["gd"], t2["lbfgs"]) if gd_ok else float("nan"), "<=", 2.0)
+    report.check(
+        "E",
+        "logistic: time to lbfgs train accuracy / lbfgs fit",
+        ratio(t2["gd"], t2["lbfgs"]) if gd_ok else float("nan"),
+        "<=",
+        2.0,
+    )
 
 
 def workload_f(settings, report):
@@ -596,31 +688,60 @@ def workload_f(settings, report):
         epochs = max(1, 60_000 // n)
         repeats = settings.repeats if n <= 100_000 else 1
         with quiet():
-            t = race({"fit": lambda: skdeep_b(epochs=epochs).fit(X, y)}, repeats)["fit"] / epochs
+            fit = lambda X=X, y=y, epochs=epochs: skdeep_b(epochs=epochs).fit(X, y)
+            t = race({"fit": fit}, repeats)["fit"] / epochs
         per_row[n] = t / n
-        rows.append([f"{n:,} rows", str(B_HIDDEN), fmt_s(t), f"{t / n * 1e6:.2f} us",
-                     f"{per_row[n] / per_row[settings.f_rows[0]]:.2f}x", ""])
+        rows.append(
+            [
+                f"{n:,} rows",
+                str(B_HIDDEN),
+                fmt_s(t),
+                f"{t / n * 1e6:.2f} us",
+                f"{per_row[n] / per_row[settings.f_rows[0]]:.2f}x",
+                "",
+            ]
+        )
         del X, y
     X, y = b_data(20_000)
     X = X.astype(np.float32)
     for hidden in ((64,), (128, 64), (512, 256)):
         floor = gemm_floor(X, hidden, 5, B_BATCH, np.float32)
         with quiet():
-            t = race({"fit": lambda: skdeep_b(hidden=hidden, epochs=2).fit(X, y), "floor": floor}, settings.repeats)
+            fit = lambda hidden=hidden: skdeep_b(hidden=hidden, epochs=2).fit(X, y)
+            t = race({"fit": fit, "floor": floor}, settings.repeats)
         t["fit"] /= 2
-        rows.append([f"20,000 rows", str(hidden), fmt_s(t["fit"]), f"{t['fit'] / 20_000 * 1e6:.2f} us", "",
-                     f"{ratio(t['fit'], t['floor']):.2f}x"])
-    report.add("F. Scaling of skdeep's epoch (B's configuration, float32)",
-               md_table(["Data", "Hidden layers", "Time / epoch", "Time / row", "Per row vs 10k",
-                         "x GEMM floor f32"], rows))
+        rows.append(
+            [
+                "20,000 rows",
+                str(hidden),
+                fmt_s(t["fit"]),
+                f"{t['fit'] / 20_000 * 1e6:.2f} us",
+                "",
+                f"{ratio(t['fit'], t['floor']):.2f}x",
+            ]
+        )
+    report.add(
+        "F. Scaling of skdeep's epoch (B's configuration, float32)",
+        md_table(["Data", "Hidden layers", "Time / epoch", "Time / row", "Per row vs 10k", "x GEMM floor f32"], rows),
+    )
     largest = settings.f_rows[-1]
-    report.check("F", f"scaling: time per row at {largest:,} / at {settings.f_rows[0]:,} rows",
-                 per_row[largest] / per_row[settings.f_rows[0]], "<=", 1.5)
+    report.check(
+        "F",
+        f"scaling: time per row at {largest:,} / at {settings.f_rows[0]:,} rows",
+        per_row[largest] / per_row[settings.f_rows[0]],
+        "<=",
+        1.5,
+    )
 
 
 # ---------------------------------------------------------------------------
 # Machine description and entry point
 # ---------------------------------------------------------------------------
+
+
+def load_average():
+    """The 1, 5 and 15 minute load averages: how busy the machine is with other work."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
 
 
 def machine_info():
@@ -633,22 +754,29 @@ def machine_info():
     blas = "unknown (pip install threadpoolctl)"
     if threadpoolctl is not None:
         info = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
-        blas = "; ".join(f"{i['internal_api']} {i['version']} ({i.get('architecture')}, {i['num_threads']} threads)"
-                         for i in info) or "none found"
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+        blas = (
+            "; ".join(
+                f"{i['internal_api']} {i['version']} ({i.get('architecture')}, {i['num_threads']} threads)"
+                for i in info
+            )
+            or "none found"
+        )
+    torch_version = f"{torch.__version__} ({torch.get_num_threads()} threads)" if torch else "not installed"
     lines = [
-        f"- CPU: {cpu}, {os.cpu_count()} logical cores; load average at start: {load}",
-        f"- Python {platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}, "
-        f"scikit-learn {sklearn.__version__}, skdeep {skdeep.__version__}, "
-        f"PyTorch {torch.__version__ + f' ({torch.get_num_threads()} threads)' if torch else 'not installed'}",
+        f"- CPU: {cpu}, {os.cpu_count()} logical cores; load average at start: {load_average()}",
+        (
+            f"- Python {platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}, "
+            f"scikit-learn {sklearn.__version__}, skdeep {skdeep.__version__}, PyTorch {torch_version}"
+        ),
         f"- BLAS: {blas}",
     ]
     return "\n".join(lines)
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="reduced sizes and repeats (< 2 minutes)")
     parser.add_argument("--only", default=WORKLOADS, help="comma-separated workloads to run, e.g. A,B (default: all)")
     parser.add_argument("--output", type=Path, help="also write the Markdown report to this file")
@@ -671,26 +799,33 @@ def main(argv=None):
         limits = threadpoolctl.threadpool_limits(args.threads)
         if torch is not None:
             torch.set_num_threads(args.threads)
-    workloads = {"A": workload_a, "B": workload_b, "C": workload_c, "D": workload_d, "E": workload_e,
-                 "F": workload_f}
+    workloads = {"A": workload_a, "B": workload_b, "C": workload_c, "D": workload_d, "E": workload_e, "F": workload_f}
     report = Report()
     mode = "quick" if settings.quick else "full"
-    header = (f"## skdeep benchmarks ({mode} run, workloads {','.join(args.only)})\n\n"
-              f"Ratios are skdeep's time (or memory) over the reference's: below 1 means skdeep is faster.\n\n")
+    header = (
+        f"## skdeep benchmarks ({mode} run, workloads {','.join(args.only)})\n\n"
+        f"Ratios are skdeep's time (or memory) over the reference's: below 1 means skdeep is faster.\n\n"
+    )
     start = time.perf_counter()
     with limits:
         info = machine_info()  # inside the limits, so the BLAS thread count shown is the one in force
+        if hasattr(os, "getloadavg") and os.getloadavg()[0] > 0.5:
+            info += (
+                "\n\n> **The machine is busy** (load average above). Multithreaded BLAS slows down sharply, "
+                "and erratically, when other processes compete for the cores: re-run on an idle machine, or "
+                "compare with `--threads 1`."
+            )
         print(header + info, flush=True)
         for name in args.only:
             t0 = time.perf_counter()
             workloads[name](settings, report)
             print(f"\n({name} took {time.perf_counter() - t0:.0f} s)", flush=True)
-    total = time.perf_counter() - start
+    footer = f"Total time: {time.perf_counter() - start:.0f} s; load average at end: {load_average()}"
     summary = report.summary()
-    print(f"\n### Targets\n\n{summary}\n\nTotal time: {total:.0f} s", flush=True)
+    print(f"\n### Targets\n\n{summary}\n\n{footer}", flush=True)
     if args.output:
         body = "\n\n".join(f"### {title}\n\n{text}" for title, text in report.sections)
-        args.output.write_text(f"{header}{info}\n\n### Targets\n\n{summary}\n\n{body}\n\nTotal time: {total:.0f} s\n")
+        args.output.write_text(f"{header}{info}\n\n### Targets\n\n{summary}\n\n{body}\n\n{footer}\n")
         print(f"Report written to {args.output}")
     return 0 if all(c.passed for c in report.checks) else 1
 

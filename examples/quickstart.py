@@ -32,12 +32,14 @@ start = time.perf_counter()
 def print_grid_results(search, param_names):
     """One line per candidate of a fitted GridSearchCV, best first."""
     results = search.cv_results_
-    header = "".join(f"{name:>22}" for name in param_names)
-    print(f"  {header}  mean accuracy (std)  rank")
+    columns = [[str(value) for value in results["param_" + name]] for name in param_names]
+    widths = [max(len(name), *map(len, values)) for name, values in zip(param_names, columns)]
+    header = "  ".join(name.ljust(width) for name, width in zip(param_names, widths))
+    print(f"    {header}  accuracy (std)  rank")
     for i in np.argsort(results["rank_test_score"], kind="stable"):
-        values = "".join(f"{results['param_' + name][i]!s:>22}" for name in param_names)
+        values = "  ".join(column[i].ljust(width) for column, width in zip(columns, widths))
         mean, std = results["mean_test_score"][i], results["std_test_score"][i]
-        print(f"  {values}  {mean:13.3f} ({std:.3f})  {results['rank_test_score'][i]:4d}")
+        print(f"    {values}  {mean:.3f} ({std:.3f})  {results['rank_test_score'][i]:4d}")
 
 
 # %%

@@ -340,7 +340,9 @@ def _validate_numeric(estimator, *args, **kwargs):
     except (ValueError, TypeError) as error:
         if "could not convert" not in str(error) and "argument must be a string or a" not in str(error):
             raise
-        raise ValueError(
+        # Keep the exception's type (TypeError for objects that are not
+        # numbers at all, as scikit-learn's checks expect), add the why.
+        raise type(error)(
             f"{type(estimator).__name__} needs numeric X, but X holds a value that is not a number "
             f"({error}). Encode text or categorical columns first, for example with "
             "sklearn.preprocessing.OneHotEncoder in a ColumnTransformer."
