@@ -72,7 +72,7 @@ elapsed = time.perf_counter() - start
 costs = model.loss_curve_
 for i, cost in enumerate(costs):
     if i % 100 == 0 or i == num_iterations - 1:
-        print("Cost after iteration %i: %f" % (i, cost))
+        print(f"Cost after iteration {i}: {cost:f}")
 print(f"\n{model.n_iter_} iterations of full-batch gradient descent in {elapsed:.2f} s")
 
 # %%

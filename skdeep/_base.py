@@ -6,20 +6,22 @@ the dtype, run the epochs and expose fitted attributes. The math itself lives
 in :mod:`skdeep.nn`.
 """
 
-import time
 import warnings
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
+from sklearn.exceptions import DataConversionWarning
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .nn import Network, forward_logits, initialize_parameters
+from ._training import Trainer, Validation
 from .nn.activations import log_softmax, softmax
 
 #: Working memory for one chunk of rows at predict time. Activations of a
@@ -28,7 +30,7 @@ PREDICT_CHUNK_BYTES = 16 * 2**20
 
 
 class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
-    """Training loop and prediction shared by skdeep's classifiers.
+    """Validation, training and prediction shared by skdeep's classifiers.
 
     Subclasses store their hyperparameters in ``__init__`` and describe the
     network and its training through the ``_spec_*`` hooks below.
@@ -37,8 +39,10 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
     #: Whether a 2-D indicator ``y`` (multilabel) is accepted.
     _accepts_multilabel = False
     #: Stop when the largest gradient entry is <= tol (full batch, convex
-    #: problems) rather than when the loss stops improving by tol.
+    #: problems) rather than when the cost stops improving by tol.
     _stop_on_gradient = False
+    #: Fitted attributes derived from ``parameters_``: rebuilt, not pickled.
+    _derived_attributes = ("coefs_", "intercepts_", "coef_", "intercept_")
 
     # -- hooks for subclasses ------------------------------------------------
 
@@ -56,7 +60,7 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
         raise NotImplementedError
 
     def _spec_optimizer(self, n_params, dtype):
-        """A new optimizer from :mod:`skdeep.nn.optimizers`."""
+        """A new optimizer from :mod:`skdeep.nn.optimizers` (None for lbfgs)."""
         raise NotImplementedError
 
     def _spec_batch_size(self, n_samples):
@@ -65,35 +69,112 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
     def _spec_learning_rate(self, X, sample_weight, n_outputs):
         raise NotImplementedError
 
+    def _spec_batch_norm(self):
+        return False
+
+    def _spec_keep_prob(self, n_hidden):
+        """Dropout's keep probability per hidden layer (None: no dropout)."""
+        return None
+
+    def _set_layer_attributes(self):
+        """Fitted attributes derived from ``parameters_`` (views, no copies)."""
+
     # -- fit -----------------------------------------------------------------
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit the model to data X and labels y.
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch on the given data, continuing from the current model.
+
+        For out-of-core learning: call it once per chunk of data. The first
+        call builds the network; later calls continue from its weights,
+        optimizer state and random stream. The L2/L1 terms use the chunk's
+        total weight as the course's ``m``.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data. float32 data is trained in float32; anything else
-            numeric in float64. Sparse CSR/CSC matrices are not densified.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Target labels (a label indicator matrix for multilabel
-            classification, where supported).
+        classes : array-like of shape (n_classes,), default=None
+            Every label y can take. Required on the first call (except for a
+            multilabel indicator y), ignored or checked afterwards.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each example. The cost is the weighted
-            mean of the per-example losses, so a weight of 2 is the same as
-            repeating the example.
 
         Returns
         -------
         self : object
-            The fitted estimator.
         """
+        return self._fit(X, y, sample_weight, classes=classes, partial=True)
+
+    def _fit(self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None, classes=None, partial=False):
+        saved_state = {key: list(value) if isinstance(value, list) else value for key, value in vars(self).items()}
+        try:
+            return self._fit_or_raise(X, y, sample_weight, X_val, y_val, sample_weight_val, classes, partial)
+        except BaseException:
+            # Bad input or a diverging fit leaves the estimator as it was
+            # (unfitted, or the previous model): never half-trained or NaN.
+            vars(self).clear()
+            vars(self).update(saved_state)
+            raise
+
+    def _fit_or_raise(self, X, y, sample_weight, X_val, y_val, sample_weight_val, classes, partial):
         self._check_hyperparameters()
-        warm = bool(self.warm_start) and hasattr(self, "parameters_")
+        warm = (partial or bool(self.warm_start)) and hasattr(self, "parameters_")
         X, y = self._validate_training_data(X, y, reset=not warm)
-        Y = self._encode_targets(y, warm)
+        if not warm:
+            if partial and classes is None and y.ndim == 1:
+                raise ValueError("classes must be passed on the first call to partial_fit (every label y can take).")
+            self._start_label_encoding(y if classes is None else np.asarray(classes))
+        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(f"classes={list(classes)!r} differs from classes_={self.classes_.tolist()} of the first call.")
+        Y = self._encode_targets(y)
         sample_weight = self._example_weights(X, Y, sample_weight)
-        self._train(X, Y, sample_weight, warm)
+        if not partial and self._label_binarizer.y_type_ != "multilabel-indicator":
+            weighted = np.unique(_class_index(Y)[sample_weight > 0])
+            if len(weighted) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs positive sample weight on at least 2 classes, but only "
+                    f"class {self.classes_.tolist()[weighted[0]]!r} has any (sample_weight times class_weight)."
+                )
+        validation = None
+        if not partial:
+            X, y, Y, sample_weight, validation = self._validation_data(
+                X, y, Y, sample_weight, X_val, y_val, sample_weight_val, warm
+            )
+        network = Network(
+            (X.shape[1], *self._spec_hidden_layers(), Y.shape[0]),
+            self._spec_activation(),
+            self._output_activation(),
+            X.dtype,
+            batch_norm=self._spec_batch_norm(),
+            keep_prob=self._spec_keep_prob(len(self._spec_hidden_layers())),
+        )
+        optimizer = self._spec_optimizer(network.n_params, X.dtype)
+        self._learning_rate = self._spec_learning_rate(X, sample_weight, Y.shape[0])
+        if warm:
+            rng = self._restore_for_warm_start(network, optimizer)
+        else:
+            # The course's randomness: one RandomState, weights drawn first,
+            # then shuffling and dropout, so random_state=1 reproduces the
+            # course's numbers.
+            rng = check_random_state(getattr(self, "random_state", None))
+            initialize_parameters(network, self._spec_init(), rng)
+            self.loss_curve_ = []
+            self.n_iter_ = 0
+            self.best_loss_ = np.inf
+            self._adaptive_learning_rate = self._learning_rate
+        if not (partial and warm):
+            # A new training run: the stopping rule starts afresh (partial_fit
+            # calls continue one run).
+            self._best_score = -np.inf
+            self._no_improvement_count = 0
+        self._expose(network)
+        trainer = Trainer(self, network, optimizer, X, Y, sample_weight, rng, validation)
+        if optimizer is None:
+            trainer.run_lbfgs()
+        else:
+            trainer.run(max_epochs=1 if partial else self.max_iter, warn_on_max_iter=not partial)
+        self._rng = rng
+        self._optimizer_state = (type(optimizer).__name__, optimizer.get_state()) if optimizer else None
+        self._finalize(network)
         return self
 
     def _validate_training_data(self, X, y, reset):
@@ -111,7 +192,7 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
                 "A column-vector y was passed when a 1d array was expected. "
                 "Please change the shape of y to (n_samples,), for example using ravel().",
                 DataConversionWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
             y = y.ravel()
         check_classification_targets(y)
@@ -120,43 +201,42 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"{type(self).__name__} does not support {target_type} targets.")
         return X, y
 
-    def _encode_targets(self, y, warm):
+    def _start_label_encoding(self, labels):
+        """Fit the label encoding on the labels of y (or partial_fit's ``classes``)."""
+        binarizer = LabelBinarizer().fit(labels)
+        if binarizer.y_type_ != "multilabel-indicator" and len(binarizer.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the data, "
+                f"but the data contains only one class: {binarizer.classes_.tolist()[0]!r}."
+            )
+        self._label_binarizer = binarizer
+        self.classes_ = binarizer.classes_
+
+    def _encode_targets(self, y):
         """Labels -> the course's ``Y`` of shape (n_outputs, m), one column per example."""
-        if warm:
-            binarizer = self._label_binarizer
-            if binarizer.y_type_ == "multilabel-indicator":
-                if y.ndim != 2 or y.shape[1] != len(self.classes_):
-                    raise ValueError(
-                        f"warm_start=True: y must have {len(self.classes_)} label columns as in the previous fit."
-                    )
-            else:
-                unseen = np.setdiff1d(np.unique(y), self.classes_)
-                if unseen.size:
-                    raise ValueError(
-                        f"warm_start=True: y has classes {unseen.tolist()} not seen in the "
-                        f"previous fit (classes_={self.classes_.tolist()}); set warm_start=False."
-                    )
+        binarizer = self._label_binarizer
+        if binarizer.y_type_ == "multilabel-indicator":
+            if y.ndim != 2 or y.shape[1] != len(self.classes_):
+                raise ValueError(f"y must have {len(self.classes_)} label columns, as when the model was first fitted.")
         else:
-            binarizer = LabelBinarizer().fit(y)
-            if binarizer.y_type_ != "multilabel-indicator" and len(binarizer.classes_) < 2:
+            unseen = np.setdiff1d(np.unique(y), self.classes_)
+            if unseen.size:
                 raise ValueError(
-                    f"{type(self).__name__} needs samples of at least 2 classes in the data, "
-                    f"but the data contains only one class: {binarizer.classes_.tolist()[0]!r}."
+                    f"y has classes {unseen.tolist()} that the model does not know "
+                    f"(classes_={self.classes_.tolist()}); fit it anew (warm_start=False) or pass "
+                    "every class to the first partial_fit call."
                 )
-            self._label_binarizer = binarizer
-            self.classes_ = binarizer.classes_
         Y = binarizer.transform(y)
         if sp.issparse(Y):
             Y = Y.toarray()
         return np.ascontiguousarray(Y.T)
-
     def _example_weights(self, X, Y, sample_weight):
         """Per-example weights: ``sample_weight`` times the weight of the example's class."""
         sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
         if self.class_weight is not None:
             if self._label_binarizer.y_type_ == "multilabel-indicator":
                 raise ValueError("class_weight is not supported for multilabel targets; use sample_weight.")
-            class_index = Y[0].astype(np.intp) if Y.shape[0] == 1 else np.argmax(Y, axis=0)
+            class_index = _class_index(Y)
             sample_weight = sample_weight * self._class_weights(class_index, sample_weight)[class_index]
         if not sample_weight.sum() > 0:
             raise ValueError(
@@ -188,82 +268,126 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             return "softmax"
         return "sigmoid"  # binary (one unit, the course) or multilabel
 
-    def _train(self, X, Y, sample_weight, warm):
-        n_samples, n_features = X.shape
-        dtype = X.dtype
-        layer_dims = (n_features, *self._spec_hidden_layers(), Y.shape[0])
-        network = Network(layer_dims, self._spec_activation(), self._output_activation(), dtype)
-        # The course's randomness: one RandomState, weights drawn first, then
-        # any shuffling, so random_state=1 reproduces the course's numbers.
-        rng = check_random_state(getattr(self, "random_state", None))
-        optimizer = self._spec_optimizer(network.n_params, dtype)
-        if warm:
-            self._restore_for_warm_start(network, optimizer)
+    def _validation_data(self, X, y, Y, sample_weight, X_val, y_val, sample_weight_val, warm):
+        """The held-out set monitored each epoch: given, split off, or none."""
+        early_stopping = getattr(self, "early_stopping", False)
+        if X_val is None and y_val is None and not early_stopping:
+            return X, y, Y, sample_weight, None
+        if (X_val is None) != (y_val is None):
+            raise ValueError("X_val and y_val must be passed together.")
+        if X_val is not None:
+            X_val, y_val = self._validate_training_data(X_val, y_val, reset=False)
+            Y_val = self._encode_targets(y_val)
+            weight_val = self._example_weights(X_val, Y_val, sample_weight_val)
         else:
-            initialize_parameters(network, self._spec_init(), rng)
-            self.loss_curve_ = []
-            self.n_iter_ = 0
-            self.best_loss_ = np.inf
-        learning_rate = self._spec_learning_rate(X, sample_weight, Y.shape[0])
-        batch_size = self._spec_batch_size(n_samples)
-        if sp.issparse(X) and batch_size < n_samples:
-            X = X.tocsr()  # row slicing for mini-batches
-        loop = _EpochLoop(self, network, optimizer, learning_rate, X, Y, sample_weight, batch_size, rng)
-        loop.run()
-        self.parameters_ = network.get_parameters()
-        self._optimizer_state = (type(optimizer).__name__, optimizer.get_state())
-        self.n_layers_ = network.n_layers + 1
-        self.n_outputs_ = Y.shape[0]
-        self.out_activation_ = network.output_activation
-        self._set_layer_attributes()
+            if sample_weight_val is not None:
+                raise ValueError("sample_weight_val needs X_val and y_val.")
+            rng = check_random_state(getattr(self, "random_state", None))
+            stratify = y if y.ndim == 1 else None
+            try:
+                split = train_test_split(
+                    np.arange(X.shape[0]), test_size=self.validation_fraction, random_state=rng, stratify=stratify
+                )
+            except ValueError:  # a class too small to stratify
+                split = train_test_split(np.arange(X.shape[0]), test_size=self.validation_fraction, random_state=rng)
+            train, held_out = split
+            if len(np.unique(y[train], axis=0)) < 2 and y.ndim == 1:
+                raise ValueError("validation_fraction leaves a single class in the training part; lower it.")
+            X_val, y_val, Y_val, weight_val = X[held_out], y[held_out], Y[:, held_out], sample_weight[held_out]
+            X, y, Y, sample_weight = X[train], y[train], np.ascontiguousarray(Y[:, train]), sample_weight[train]
+            if not weight_val.sum() > 0:
+                raise ValueError(
+                    "The held-out validation examples all have zero weight (from sample_weight or "
+                    "class_weight); raise validation_fraction or pass X_val and y_val."
+                )
+        if not warm or not hasattr(self, "validation_loss_curve_"):
+            self.validation_loss_curve_ = []
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+        scoring = getattr(self, "scoring", None)
+        scorer = None if scoring is None else check_scoring(self, scoring=scoring)
+        return X, y, Y, sample_weight, Validation(X_val, Y_val, y_val, weight_val, scorer)
 
     def _restore_for_warm_start(self, network, optimizer):
+        """Load the previous fit's weights, optimizer state and random stream."""
         expected = {name: W.shape for name, W in self.parameters_.items()}
-        for l in range(1, network.n_layers + 1):
-            for name, array in ((f"W{l}", network.W[l]), (f"b{l}", network.b[l])):
-                if expected.get(name) != array.shape:
-                    raise ValueError(
-                        "warm_start=True, but the network's shape changed since the last fit "
-                        f"({name}: {expected.get(name)} before, {array.shape} now); "
-                        "set warm_start=False to train a new network."
-                    )
-        if len(expected) != 2 * network.n_layers:
+        current = {name: view.shape for name, view in network.named_views(network.params).items()}
+        if expected != current:
             raise ValueError(
-                "warm_start=True, but the number of layers changed since the last fit; "
-                "set warm_start=False to train a new network."
+                "warm_start=True, but the network's shape changed since the last fit "
+                f"({expected} before, {current} now); set warm_start=False to train a new network."
             )
         network.set_parameters(self.parameters_)
-        name, state = getattr(self, "_optimizer_state", (None, None))
-        if name == type(optimizer).__name__:
+        network.set_batch_norm_stats(self.batch_norm_stats_)
+        name, state = self._optimizer_state or (None, None)
+        if optimizer is not None and name == type(optimizer).__name__:
             optimizer.set_state(state)
+        return self._rng
 
-    def _set_layer_attributes(self):
-        """Fitted attributes derived from ``parameters_`` (views, no copies)."""
+    def _expose(self, network):
+        """Fitted attributes as live views of the network, so that scorers
+        (early stopping on a metric) can call predict while training runs.
+        (Batch norm's statistics are refreshed by the trainer before scoring.)"""
+        self.parameters_ = network.named_views(network.params)
+        self.batch_norm_stats_ = network.get_batch_norm_stats()
+        self.n_layers_ = network.n_layers + 1
+        self.n_outputs_ = network.layer_dims[-1]
+        self.out_activation_ = network.output_activation
+
+    def _finalize(self, network):
+        """Replace the live views by the final copies."""
+        self.parameters_ = network.get_parameters()
+        self.batch_norm_stats_ = network.get_batch_norm_stats()
+        self._set_layer_attributes()
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        for name in self._derived_attributes:
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "parameters_" in state:
+            self._set_layer_attributes()
 
     # -- predict ---------------------------------------------------------------
 
-    def _logits(self, X):
+    def _logits(self, X, validate=True):
         """``Z[L]`` for every row of X, as an array of shape (m, n_outputs).
 
         Rows are processed in chunks so memory stays bounded whatever m is.
-        Everything is local to this call: concurrent calls are safe.
+        Everything is local to this call: concurrent calls are safe. The
+        model's own dtype is used (a float32 model predicts in float32).
         """
         check_is_fitted(self)
-        X = _validate_numeric(self, X, accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32), reset=False)
-        n_layers = self.n_layers_ - 1
-        W = [None] + [self.parameters_[f"W{l}"] for l in range(1, n_layers + 1)]
-        b = [None] + [self.parameters_[f"b{l}"] for l in range(1, n_layers + 1)]
-        dtype = W[1].dtype
+        if validate:
+            X = _validate_numeric(self, X, accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32), reset=False)
+        layers = self._layers_for_prediction()
+        dtype = layers[0]["W"].dtype
         if sp.issparse(X):
             X = X.tocsr()
-        widths = sum(w.shape[0] for w in W[1:]) + (X.shape[1] if X.dtype != dtype else 0)
+        widths = sum(layer["W"].shape[0] for layer in layers) + (X.shape[1] if X.dtype != dtype else 0)
         chunk_rows = max(1, PREDICT_CHUNK_BYTES // (dtype.itemsize * widths))
         logits = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
+        activation = self._spec_activation()
         for rows in gen_batches(X.shape[0], chunk_rows):
             X_chunk = X[rows].astype(dtype, copy=False)
             # sklearn's (m, n_x) rows -> the course's (n_x, m) columns: a view.
-            logits[rows] = forward_logits(W, b, X_chunk.T, self._spec_activation()).T
+            logits[rows] = forward_logits(layers, X_chunk.T, activation).T
         return logits
+
+    def _layers_for_prediction(self):
+        layers = []
+        for l in range(1, self.n_layers_):
+            layer = {"W": self.parameters_[f"W{l}"], "b": self.parameters_[f"b{l}"]}
+            if f"gamma{l}" in self.parameters_:
+                layer["gamma"] = self.parameters_[f"gamma{l}"]
+                layer["beta"] = self.parameters_[f"beta{l}"]
+                layer["mean"] = self.batch_norm_stats_[f"mean{l}"]
+                layer["var"] = self.batch_norm_stats_[f"var{l}"]
+            layers.append(layer)
+        return layers
 
     def predict_proba(self, X):
         """Probability estimates.
@@ -333,6 +457,11 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
+def _class_index(Y):
+    """Index in ``classes_`` of each example's class, from the encoded ``Y``."""
+    return Y[0].astype(np.intp) if Y.shape[0] == 1 else np.argmax(Y, axis=0)
+
+
 def _validate_numeric(estimator, *args, **kwargs):
     """``validate_data``, with a clear message when X holds non-numeric values."""
     try:
@@ -347,126 +476,3 @@ def _validate_numeric(estimator, *args, **kwargs):
             f"({error}). Encode text or categorical columns first, for example with "
             "sklearn.preprocessing.OneHotEncoder in a ColumnTransformer."
         ) from error
-
-
-class _EpochLoop:
-    """The training loop: epochs of (mini-)batches, stopping, interruption.
-
-    Appends to the estimator's ``loss_curve_``, ``n_iter_`` and ``best_loss_``
-    as it goes, so an interrupted fit still leaves them consistent.
-    """
-
-    def __init__(self, estimator, network, optimizer, learning_rate, X, Y, sample_weight, batch_size, rng):
-        self.estimator = estimator
-        self.network = network
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.X, self.Y, self.sample_weight = X, Y, sample_weight
-        self.batch_size = batch_size
-        self.rng = rng
-        self.total_weight = float(sample_weight.sum())
-        # The course's L2 term lambda/(2m) sum ||W||^2, with m the total weight
-        # of the training set: the same regularization whatever the batch size.
-        self.l2 = estimator.alpha / self.total_weight
-        self.grad = np.empty(network.n_params, dtype=network.dtype)
-        self._workspaces = {}
-
-    def _workspace(self, m):
-        if m not in self._workspaces:
-            self._workspaces[m] = self.network.workspace(m)
-        return self._workspaces[m]
-
-    def _batches(self):
-        """Yield ``(X_batch^T, Y_batch, r)`` with ``r`` the examples' shares of the cost."""
-        X, Y, weight = self.X, self.Y, self.sample_weight
-        n_samples = X.shape[0]
-        if self.batch_size >= n_samples:
-            # Full batch: the course's setting; X.T is a view of the input.
-            yield X.T, Y, weight / self.total_weight, 1.0
-            return
-        shuffle = getattr(self.estimator, "shuffle", False)
-        order = self.rng.permutation(n_samples) if shuffle else None
-        for start in range(0, n_samples, self.batch_size):
-            rows = slice(start, start + self.batch_size) if order is None else order[start : start + self.batch_size]
-            batch_weight = weight[rows]
-            batch_total = float(batch_weight.sum())
-            if batch_total == 0:
-                continue  # only zero-weight examples: nothing to learn from
-            yield X[rows].T, Y[:, rows], batch_weight / batch_total, batch_total / self.total_weight
-
-    def _epoch(self):
-        """One pass over the data; returns the epoch's cost."""
-        network, grad = self.network, self.grad
-        epoch_cost = 0.0
-        for X_batch, Y_batch, r, share in self._batches():
-            cost = network.cost_and_gradient(X_batch, Y_batch, r, self._workspace(X_batch.shape[1]), grad, self.l2)
-            if not np.isfinite(cost):
-                raise ValueError(
-                    f"Training diverged: the cost became {cost} at epoch {self.estimator.n_iter_ + 1}. "
-                    f"learning_rate={self.learning_rate!r} is too large for this data; lower it, "
-                    "or scale the inputs (for example with sklearn.preprocessing.StandardScaler)."
-                )
-            self.optimizer.update(network.params, grad, self.learning_rate)
-            epoch_cost += share * cost
-        return epoch_cost
-
-    def run(self):
-        """Run up to ``max_iter`` epochs; stop early on convergence or Ctrl-C."""
-        est = self.estimator
-        self.best_params = None
-        try:
-            # A diverging fit overflows; it is reported below as a clear error
-            # naming learning_rate, not as a stream of RuntimeWarnings.
-            with np.errstate(over="ignore", invalid="ignore"):
-                converged = self._run_epochs()
-        except KeyboardInterrupt:
-            warnings.warn(
-                f"Training interrupted at epoch {est.n_iter_ + 1}: the model keeps the "
-                "weights of the epoch with the lowest cost so far.",
-                UserWarning,
-                stacklevel=4,
-            )
-            if self.best_params is not None:
-                self.network.params[...] = self.best_params
-            return
-        if not np.all(np.isfinite(self.network.params)):
-            raise ValueError(
-                f"Training diverged: the weights are no longer finite. learning_rate={self.learning_rate!r} "
-                "is too large for this data; lower it, or scale the inputs (for example with StandardScaler)."
-            )
-        if est.tol > 0 and not converged:
-            warnings.warn(
-                f"{type(est).__name__}: max_iter={est.max_iter} epochs reached before the "
-                f"optimization converged (tol={est.tol}). Increase max_iter, or check the data's scaling.",
-                ConvergenceWarning,
-                stacklevel=4,
-            )
-
-    def _run_epochs(self):
-        """The epochs themselves; returns whether the stopping rule was met."""
-        est = self.estimator
-        tol = est.tol
-        patience = getattr(est, "n_iter_no_change", 1)
-        no_improvement = 0
-        for _ in range(est.max_iter):
-            start = time.perf_counter()
-            cost = self._epoch()
-            est.loss_curve_.append(cost)
-            est.n_iter_ += 1
-            if est.verbose:
-                print(f"Epoch {est.n_iter_}, loss = {cost:.8f}, {time.perf_counter() - start:.2f}s")
-            improved_by_tol = cost <= est.best_loss_ - tol
-            if cost < est.best_loss_:
-                est.best_loss_ = cost
-                self.best_params = self.network.params.copy()
-            if tol <= 0:
-                continue  # tol=0: run every iteration, as the course does
-            if est._stop_on_gradient:
-                # self.grad is the full-batch gradient at the start of the epoch.
-                if np.max(np.abs(self.grad)) <= tol:
-                    return True
-            else:
-                no_improvement = 0 if improved_by_tol else no_improvement + 1
-                if no_improvement >= patience:
-                    return True
-        return False

@@ -121,18 +121,18 @@ def test_divergence_is_an_error_naming_learning_rate(blobs):
 
 def test_keyboard_interrupt_keeps_a_usable_model(blobs, monkeypatch):
     X, y = blobs
-    from skdeep import _base
+    from skdeep import _training
 
     calls = {"n": 0}
-    original = _base._EpochLoop._epoch
+    original = _training.Trainer.epoch
 
-    def interrupted_epoch(self):
+    def interrupted_epoch(self, learning_rate):
         calls["n"] += 1
         if calls["n"] == 6:
             raise KeyboardInterrupt
-        return original(self)
+        return original(self, learning_rate)
 
-    monkeypatch.setattr(_base._EpochLoop, "_epoch", interrupted_epoch)
+    monkeypatch.setattr(_training.Trainer, "epoch", interrupted_epoch)
     with pytest.warns(UserWarning, match="interrupted at epoch 6"):
         model = DeepNetClassifier(max_iter=50, random_state=0).fit(X, y)
     assert model.n_iter_ == 5
@@ -152,5 +152,5 @@ def test_warm_start_rejects_a_changed_architecture(blobs):
     model = DeepNetClassifier(hidden_layer_sizes=(5,), max_iter=2, warm_start=True, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="network's shape changed"):
         model.set_params(hidden_layer_sizes=(6,)).fit(X, y)
-    with pytest.raises(ValueError, match="not seen in the previous fit"):
+    with pytest.raises(ValueError, match="does not know"):
         model.set_params(hidden_layer_sizes=(5,)).fit(X, np.where(y == 2, 9, y))

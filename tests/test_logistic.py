@@ -31,13 +31,15 @@ def test_converges_to_the_objective_of_sklearn_logistic_regression(scaled_breast
     np.testing.assert_allclose(model.intercept_, reference.intercept_, atol=1e-5)
 
 
-def test_auto_learning_rate_is_one_over_lipschitz(scaled_breast_cancer):
+def test_auto_learning_rate_is_below_two_over_lipschitz(scaled_breast_cancer):
     X, y = scaled_breast_cancer
     model = LogisticRegressionGD()
     step = model._spec_learning_rate(X, np.ones(len(y)), 1)
     X1 = np.column_stack([X, np.ones(len(y))])
-    lipschitz = 0.25 * np.linalg.eigvalsh(X1.T @ X1 / len(y))[-1] + 1.0 / len(y)
-    assert step == pytest.approx(1 / lipschitz, rel=1e-10)
+    mu = 1.0 / len(y)
+    lipschitz = 0.25 * np.linalg.eigvalsh(X1.T @ X1 / len(y))[-1] + mu
+    assert step == pytest.approx(1.9 / (lipschitz + mu), rel=1e-10)
+    assert step < 2 / lipschitz
 
 
 def test_auto_learning_rate_for_wide_sparse_data_uses_lanczos():
@@ -48,7 +50,7 @@ def test_auto_learning_rate_for_wide_sparse_data_uses_lanczos():
     y = rng.randint(0, 2, 200)
     step = LogisticRegressionGD()._spec_learning_rate(X, np.ones(200), 1)
     X1 = np.column_stack([X.toarray(), np.ones(200)])
-    exact = 1 / (0.25 * np.linalg.eigvalsh(X1.T @ X1 / 200)[-1] + 1 / 200)
+    exact = 1.9 / (0.25 * np.linalg.eigvalsh(X1.T @ X1 / 200)[-1] + 2 / 200)
     assert step == pytest.approx(exact, rel=1e-2)
     LogisticRegressionGD(max_iter=20, tol=0).fit(X, y)
 

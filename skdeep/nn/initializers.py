@@ -42,6 +42,8 @@ INITIALIZERS = {
 def initialize_parameters(network, method, rng):
     """Fill ``network``'s weights in place; biases are set to zero.
 
+    With batch norm, ``gamma = 1`` and ``beta = 0``.
+
     Parameters
     ----------
     network : Network
@@ -51,6 +53,7 @@ def initialize_parameters(network, method, rng):
     """
     scale_of = INITIALIZERS[method]
     network.params[:] = 0
+    network.reset_batch_norm_transform()
     if method == "zeros":
         return
     for l in range(1, network.n_layers + 1):

@@ -16,11 +16,18 @@ gradient is ``dZ[L] = A[L] - Y`` and for l = L..1::
 ``dA[0]``, the gradient with respect to the inputs, is never computed: nothing
 needs it, and for wide inputs it is the largest matrix of all.
 
+The course's second part adds, per hidden layer:
+
+* batch normalization: ``Z_norm = (Z - mu) / sqrt(sigma^2 + eps)`` and
+  ``Z~ = gamma Z_norm + beta`` before ``g``; ``beta[l]`` takes the role of
+  ``b[l]``, which then stays zero;
+* inverted dropout: ``A[l] *= D[l] / keep_prob`` with a random 0/1 mask D.
+
 All parameters live in one flat buffer, weights first ``[W1, ..., WL, b1, ...,
-bL]``, and ``W[l]`` / ``b[l]`` are views into it. Gradients use the same layout,
-so an optimizer updates every layer with a few vectorized calls and L2/L1
-regularization touches one contiguous slice (the weights; biases are not
-regularized, as in the course).
+bL, gamma1, ..., beta1, ...]``, and ``W[l]``, ``b[l]``, ``gamma[l]``,
+``beta[l]`` are views into it. Gradients use the same layout, so an optimizer
+updates every layer with a few vectorized calls and L2/L1 regularization
+touches one contiguous slice (the weights only, as in the course).
 """
 
 import numpy as np
@@ -28,6 +35,9 @@ import numpy as np
 from .activations import DERIVATIVES, HIDDEN_ACTIVATIONS
 from .linalg import input_product, input_weight_gradient
 from .losses import LOSSES, output_gradient
+
+#: The ``epsilon`` of batch normalization's ``sqrt(sigma^2 + eps)``.
+BATCH_NORM_EPSILON = 1e-5
 
 
 class Network:
@@ -43,76 +53,185 @@ class Network:
         Activation of layer L.
     dtype : numpy dtype
         float64 or float32; every buffer and parameter uses it.
+    batch_norm : bool
+        Batch-normalize every hidden layer.
+    keep_prob : sequence of float or None
+        Dropout's keep probability for each hidden layer (1 = no dropout).
+    batch_norm_momentum : float
+        Weight of the old value in the moving averages of batch statistics.
 
     Attributes
     ----------
     params : ndarray of shape (n_params,)
         The flat parameter buffer.
-    W, b : list of ndarray
-        ``W[l]`` and ``b[l]`` for l = 1..L, views into ``params``; index 0 is
-        ``None`` so the indices match the course's superscripts.
+    W, b, gamma, beta : list of ndarray
+        Per-layer views into ``params``; index 0 is ``None`` so the indices
+        match the course's superscripts (``gamma``/``beta`` only with batch
+        norm, for the hidden layers).
+    running_mean, running_var : list of ndarray
+        Moving averages of batch norm's batch statistics. They start at zero
+        and are bias-corrected when read (:meth:`get_batch_norm_stats`), as
+        Adam corrects its moments, so a short fit does not predict with
+        statistics that still lean towards the starting values.
     n_weights : int
-        ``params[:n_weights]`` holds every weight matrix (and no bias).
+        ``params[:n_weights]`` holds every weight matrix (and nothing else).
     """
 
-    def __init__(self, layer_dims, hidden_activation, output_activation, dtype=np.float64):
+    def __init__(
+        self,
+        layer_dims,
+        hidden_activation,
+        output_activation,
+        dtype=np.float64,
+        batch_norm=False,
+        keep_prob=None,
+        batch_norm_momentum=0.9,
+    ):
         self.layer_dims = tuple(int(n) for n in layer_dims)
         self.n_layers = len(self.layer_dims) - 1
         self.hidden_activation = hidden_activation
         self.output_activation = output_activation
         self.dtype = np.dtype(dtype)
-        self._g = HIDDEN_ACTIVATIONS[hidden_activation]
-        self._g_prime = DERIVATIVES[hidden_activation]
-        self._loss = LOSSES[output_activation]
+        self.batch_norm = bool(batch_norm) and self.n_layers > 1
+        n_hidden = self.n_layers - 1
+        self.keep_prob = tuple(keep_prob) if keep_prob is not None else (1.0,) * n_hidden
+        if len(self.keep_prob) != n_hidden:
+            raise ValueError(f"keep_prob needs one value per hidden layer ({n_hidden}), got {len(self.keep_prob)}.")
+        self._bind_functions()
         dims = self.layer_dims
         self.n_weights = sum(dims[l] * dims[l - 1] for l in range(1, len(dims)))
-        self.n_params = self.n_weights + sum(dims[1:])
+        n_hidden_units = sum(dims[1:-1])
+        self.n_params = self.n_weights + sum(dims[1:]) + (2 * n_hidden_units if self.batch_norm else 0)
         self.params = np.zeros(self.n_params, dtype=self.dtype)
-        self.W, self.b = self.layer_views(self.params)
+        self._bind_views()
+        self.batch_norm_momentum = batch_norm_momentum
+        self.running_mean = [None] + [np.zeros((n, 1), dtype=self.dtype) for n in dims[1:-1]]
+        self.running_var = [None] + [np.zeros((n, 1), dtype=self.dtype) for n in dims[1:-1]]
+        self.batch_norm_updates = 0  # None once the averages are already unbiased
+
+    def _bind_functions(self):
+        self._g = HIDDEN_ACTIVATIONS[self.hidden_activation]
+        self._g_prime = DERIVATIVES[self.hidden_activation]
+        self._loss = LOSSES[self.output_activation]
+
+    def _bind_views(self):
+        self.W, self.b, self.gamma, self.beta = self.layer_views(self.params)
+        self.reset_batch_norm_transform()
+
+    def reset_batch_norm_transform(self):
+        """``gamma = 1``, ``beta = 0``: batch norm starts as a plain normalization."""
+        for l in range(1, self.n_layers if self.batch_norm else 1):
+            self.gamma[l][...] = 1
+            self.beta[l][...] = 0
 
     def layer_views(self, flat):
-        """Per-layer views ``(W, b)`` into any flat vector with this layout.
+        """Per-layer views ``(W, b, gamma, beta)`` into any flat vector with this layout.
 
         Used for the parameters, their gradients and optimizer state alike.
+        ``gamma`` and ``beta`` are lists of ``None`` without batch norm.
         """
         dims = self.layer_dims
-        W, b = [None], [None]
-        w_start, b_start = 0, self.n_weights
-        for l in range(1, self.n_layers + 1):
-            n_l, n_prev = dims[l], dims[l - 1]
-            W.append(flat[w_start : w_start + n_l * n_prev].reshape(n_l, n_prev))
-            b.append(flat[b_start : b_start + n_l].reshape(n_l, 1))
-            w_start += n_l * n_prev
-            b_start += n_l
-        return W, b
+        L = self.n_layers
+        W, b, gamma, beta = [None], [None], [None] * (L + 1), [None] * (L + 1)
+        start = 0
+        for l in range(1, L + 1):
+            size = dims[l] * dims[l - 1]
+            W.append(flat[start : start + size].reshape(dims[l], dims[l - 1]))
+            start += size
+        for l in range(1, L + 1):
+            b.append(flat[start : start + dims[l]].reshape(dims[l], 1))
+            start += dims[l]
+        if self.batch_norm:
+            for views in (gamma, beta):
+                for l in range(1, L):
+                    views[l] = flat[start : start + dims[l]].reshape(dims[l], 1)
+                    start += dims[l]
+        return W, b, gamma, beta
 
     # -- parameters as the course names them --------------------------------
 
     def get_parameters(self):
-        """Copies of the parameters as the course's dict ``{"W1": ..., "b1": ...}``."""
+        """Copies of the parameters as the course's dict ``{"W1": ..., "b1": ...}``.
+
+        With batch norm, ``gamma1``, ``beta1``, ... are included too.
+        """
         parameters = {}
         for l in range(1, self.n_layers + 1):
             parameters[f"W{l}"] = self.W[l].copy()
             parameters[f"b{l}"] = self.b[l].copy()
+        if self.batch_norm:
+            for l in range(1, self.n_layers):
+                parameters[f"gamma{l}"] = self.gamma[l].copy()
+                parameters[f"beta{l}"] = self.beta[l].copy()
         return parameters
 
     def set_parameters(self, parameters):
         """Copy the course's parameter dict into the flat buffer."""
+        for name, array in self.named_views(self.params).items():
+            array[...] = parameters[name]
+
+    def named_views(self, flat):
+        """``{"W1": view, "b1": view, ...}`` into a flat vector with this layout."""
+        W, b, gamma, beta = self.layer_views(flat)
+        named = {}
         for l in range(1, self.n_layers + 1):
-            self.W[l][...] = parameters[f"W{l}"]
-            self.b[l][...] = parameters[f"b{l}"]
+            named[f"W{l}"], named[f"b{l}"] = W[l], b[l]
+        if self.batch_norm:
+            for l in range(1, self.n_layers):
+                named[f"gamma{l}"], named[f"beta{l}"] = gamma[l], beta[l]
+        return named
+
+    def get_batch_norm_stats(self):
+        """Batch norm's population statistics, ``{"mean1": ..., "var1": ...}``.
+
+        The bias-corrected moving averages ``running / (1 - momentum^t)``
+        after t updates (mean 0 and variance 1 before any update).
+        """
+        stats = {}
+        if not self.batch_norm:
+            return stats
+        t = self.batch_norm_updates
+        correction = 1.0 if t is None else 1.0 - self.batch_norm_momentum**t
+        for l in range(1, self.n_layers):
+            if correction == 0:
+                stats[f"mean{l}"] = np.zeros_like(self.running_mean[l])
+                stats[f"var{l}"] = np.ones_like(self.running_var[l])
+            else:
+                stats[f"mean{l}"] = self.running_mean[l] / correction
+                stats[f"var{l}"] = self.running_var[l] / correction
+        return stats
+
+    def set_batch_norm_stats(self, stats):
+        """Start the moving averages from unbiased statistics (a previous fit's)."""
+        for l in range(1, self.n_layers if self.batch_norm else 1):
+            self.running_mean[l][...] = stats[f"mean{l}"]
+            self.running_var[l][...] = stats[f"var{l}"]
+        self.batch_norm_updates = None
+
+    def reset_batch_norm_stats(self):
+        for l in range(1, self.n_layers if self.batch_norm else 1):
+            self.running_mean[l][...] = 0
+            self.running_var[l][...] = 0
+        self.batch_norm_updates = 0
+
+    def uses_dropout(self):
+        return any(p < 1 for p in self.keep_prob)
 
     # -- training: forward, cost, backward into preallocated buffers ---------
 
     def workspace(self, m):
         """Buffers for a batch of ``m`` examples, allocated once and reused."""
-        return Workspace(self.layer_dims, m, self.dtype)
+        return Workspace(self, m)
 
-    def forward(self, X, ws):
-        """Forward propagation of a batch ``X`` of shape ``(n_x, m)``.
+    def forward(self, X, ws, r, update_batch_norm_stats=False):
+        """Training-mode forward propagation of a batch ``X`` of shape ``(n_x, m)``.
 
-        Leaves ``A[l]`` for hidden layers in ``ws.A[l]`` and the output
-        pre-activation ``Z[L]`` in ``ws.A[L]`` (the cost is taken from it).
+        Leaves ``A[l]`` for hidden layers in ``ws.A[l]`` (and the dropped-out
+        ``A[l] * D[l] / keep_prob`` in ``ws.A_out[l]``) and the output
+        pre-activation ``Z[L]`` in ``ws.A[L]``. Dropout uses the masks already
+        in ``ws.mask``. Batch norm uses the batch's statistics, weighted by the
+        examples' shares ``r``; with ``update_batch_norm_stats``, the moving
+        averages become ``momentum running + (1 - momentum) batch``.
         """
         L = self.n_layers
         for l in range(1, L + 1):
@@ -120,110 +239,211 @@ class Network:
             if l == 1:
                 input_product(self.W[1], X, out=Z)
             else:
-                np.matmul(self.W[l], ws.A[l - 1], out=Z)
-            Z += self.b[l]
-            if l < L:
-                self._g(Z)  # Z[l] becomes A[l] in place
+                np.matmul(self.W[l], ws.A_out[l - 1], out=Z)
+            if l == L:
+                Z += self.b[l]
+                break
+            if self.batch_norm:
+                self._batch_norm_forward(l, Z, ws, r, update_batch_norm_stats)
+            else:
+                Z += self.b[l]
+            self._g(Z)  # Z[l] becomes A[l] in place
+            if ws.mask[l] is not None:
+                np.multiply(Z, ws.mask[l], out=ws.A_out[l])
         return ws.A[L]
 
-    def backward(self, X, ws, dW, db):
-        """Backward propagation from ``ws.dZ[L]``, writing ``dW[l]`` and ``db[l]``.
+    def _batch_norm_forward(self, l, Z, ws, r, update_stats):
+        mean = Z @ r[:, None]  # weighted batch mean, (n_l, 1)
+        Z -= mean
+        var = (Z * Z) @ r[:, None]
+        inv_std = ws.inv_std[l]
+        np.sqrt(var + BATCH_NORM_EPSILON, out=inv_std)
+        np.divide(1, inv_std, out=inv_std)
+        Z *= inv_std
+        ws.Z_norm[l][...] = Z
+        Z *= self.gamma[l]
+        Z += self.beta[l]
+        if update_stats:
+            momentum = self.batch_norm_momentum
+            self.running_mean[l] *= momentum
+            self.running_mean[l] += (1 - momentum) * mean
+            self.running_var[l] *= momentum
+            self.running_var[l] += (1 - momentum) * var
+            if l == self.n_layers - 1 and self.batch_norm_updates is not None:
+                self.batch_norm_updates += 1
+
+    def backward(self, X, ws, grad, r):
+        """Backward propagation from ``ws.dZ[L]``, writing every gradient into ``grad``.
 
         ``dZ[L]`` already carries the per-example weights ``r`` (the ``1/m``),
         so the products below are the course's gradients as they stand.
         """
+        dW, db, dgamma, dbeta = self.layer_views(grad)
         for l in range(self.n_layers, 0, -1):
             dZ = ws.dZ[l]
             if l == 1:
                 input_weight_gradient(dZ, X, out=dW[1])
             else:
-                np.matmul(dZ, ws.A[l - 1].T, out=dW[l])
-            np.sum(dZ, axis=1, keepdims=True, out=db[l])
-            if l > 1:
-                dA_prev = ws.dZ[l - 1]
-                np.matmul(self.W[l].T, dZ, out=dA_prev)
-                self._g_prime(dA_prev, ws.A[l - 1])  # dA[l-1] becomes dZ[l-1]
+                np.matmul(dZ, ws.A_out[l - 1].T, out=dW[l])
+            if self.batch_norm and l < self.n_layers:
+                db[l][...] = 0  # beta[l] replaces b[l]
+            else:
+                np.sum(dZ, axis=1, keepdims=True, out=db[l])
+            if l == 1:
+                break
+            dA_prev = ws.dZ[l - 1]
+            np.matmul(self.W[l].T, dZ, out=dA_prev)
+            if ws.mask[l - 1] is not None:
+                dA_prev *= ws.mask[l - 1]
+            self._g_prime(dA_prev, ws.A[l - 1])  # dA[l-1] becomes dZ~[l-1]
+            if self.batch_norm:
+                self._batch_norm_backward(l - 1, dA_prev, ws, r, dgamma, dbeta)
 
-    def cost_and_gradient(self, X, Y, example_weight, ws, grad, l2=0.0):
+    def _batch_norm_backward(self, l, dZ, ws, r, dgamma, dbeta):
+        """``dZ~ -> dZ`` through ``Z~ = gamma Z_norm + beta`` with weighted statistics.
+
+        With ``mu = sum_i r_i z_i`` and ``sigma^2 = sum_i r_i (z_i - mu)^2``:
+        ``dz_i = (dz^_i - r_i sum_j dz^_j - r_i z^_i sum_j dz^_j z^_j) / sqrt(sigma^2 + eps)``
+        where ``dz^ = gamma dz~`` (with r = 1/m, the usual batch-norm gradient).
+        """
+        Z_norm = ws.Z_norm[l]
+        np.sum(dZ * Z_norm, axis=1, keepdims=True, out=dgamma[l])
+        np.sum(dZ, axis=1, keepdims=True, out=dbeta[l])
+        dZ *= self.gamma[l]  # now d Z_norm
+        total = dZ.sum(axis=1, keepdims=True)
+        projection = (dZ * Z_norm).sum(axis=1, keepdims=True)
+        dZ -= r * (total + Z_norm * projection)
+        dZ *= ws.inv_std[l]
+
+    def cost_and_gradient(self, X, Y, r, ws, grad, l2=0.0, l1=0.0, update_batch_norm_stats=False):
         """One forward and backward pass: the cost and its gradient.
 
         Parameters
         ----------
         X : ndarray or sparse matrix of shape (n_x, m)
         Y : ndarray of shape (n_out, m)
-        example_weight : ndarray of shape (m,)
-            ``r``: each example's share of the cost (``1/m`` each for the
-            course's plain mean).
+        r : ndarray of shape (m,)
+            Each example's share of the cost, summing to 1 (``1/m`` each for
+            the course's plain mean).
         ws : Workspace
-            Buffers for ``m`` examples.
+            Buffers for ``m`` examples, with dropout masks already drawn.
         grad : ndarray of shape (n_params,)
             Flat gradient buffer, overwritten.
         l2 : float
             The L2 coefficient ``lambda / m``: adds ``l2/2 * sum ||W[l]||^2`` to
             the cost and ``l2 * W[l]`` to each ``dW[l]``.
+        l1 : float
+            The L1 coefficient: adds ``l1 * sum |W[l]|`` to the cost and
+            ``l1 * sign(W[l])`` to each ``dW[l]``.
+        update_batch_norm_stats : bool
+            Update batch norm's moving averages with this batch's statistics.
 
         Returns
         -------
         cost : float
         """
-        Z_out = self.forward(X, ws)
+        Z_out = self.forward(X, ws, r, update_batch_norm_stats)
         losses = self._loss(Z_out, Y)  # turns Z[L] into A[L]
-        cost = float(np.dot(losses, example_weight))
-        output_gradient(Z_out, Y, example_weight, out=ws.dZ[self.n_layers])
-        dW, db = self.layer_views(grad)
-        self.backward(X, ws, dW, db)
+        cost = float(np.dot(losses, r))
+        output_gradient(Z_out, Y, r, out=ws.dZ[self.n_layers])
+        self.backward(X, ws, grad, r)
+        weights = self.params[: self.n_weights]
         if l2:
-            weights = self.params[: self.n_weights]
             cost += 0.5 * l2 * float(np.dot(weights, weights))
             grad[: self.n_weights] += l2 * weights
+        if l1:
+            cost += l1 * float(np.abs(weights).sum())
+            grad[: self.n_weights] += l1 * np.sign(weights)
         return cost
 
     # -- pickling: views into the flat buffer must be rebuilt ----------------
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        for name in ("W", "b", "_g", "_g_prime", "_loss"):
+        for name in ("W", "b", "gamma", "beta", "_g", "_g_prime", "_loss"):
             del state[name]
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        self._g = HIDDEN_ACTIVATIONS[self.hidden_activation]
-        self._g_prime = DERIVATIVES[self.hidden_activation]
-        self._loss = LOSSES[self.output_activation]
-        self.W, self.b = self.layer_views(self.params)
+        self._bind_functions()
+        self.W, self.b, self.gamma, self.beta = self.layer_views(self.params)
 
 
-def forward_logits(W, b, X, hidden_activation):
-    """The output pre-activation ``Z[L]`` for ``X`` of shape ``(n_x, m)``.
+def forward_logits(layers, X, hidden_activation):
+    """The output pre-activation ``Z[L]`` for ``X`` of shape ``(n_x, m)``, for prediction.
 
-    ``W`` and ``b`` are the course's per-layer lists (index 0 unused). Every
-    array is allocated here, so concurrent calls share no state.
+    Parameters
+    ----------
+    layers : list of dict
+        One dict per layer l = 1..L with ``"W"``, ``"b"`` and, for a
+        batch-normalized hidden layer, ``"gamma"``, ``"beta"``, ``"mean"``,
+        ``"var"`` (the running statistics). No dropout at prediction time.
+    X : ndarray or sparse matrix of shape (n_x, m)
+    hidden_activation : str
+
+    Returns
+    -------
+    Z : ndarray of shape (n_L, m)
+
+    Every array is allocated here, so concurrent calls share no state.
     """
     g = HIDDEN_ACTIVATIONS[hidden_activation]
-    n_layers = len(W) - 1
     A = X
-    for l in range(1, n_layers + 1):
-        Z = np.empty((W[l].shape[0], X.shape[1]), dtype=W[l].dtype)
+    for l, layer in enumerate(layers, start=1):
+        W = layer["W"]
+        Z = np.empty((W.shape[0], X.shape[1]), dtype=W.dtype)
         if l == 1:
-            input_product(W[1], X, out=Z)
+            input_product(W, X, out=Z)
         else:
-            np.matmul(W[l], A, out=Z)
-        Z += b[l]
-        if l < n_layers:
-            g(Z)
+            np.matmul(W, A, out=Z)
+        Z += layer["b"]
+        if l == len(layers):
+            return Z
+        if "gamma" in layer:
+            scale = layer["gamma"] / np.sqrt(layer["var"] + BATCH_NORM_EPSILON)
+            Z -= layer["mean"]
+            Z *= scale
+            Z += layer["beta"]
+        g(Z)
         A = Z
     return A
 
 
 class Workspace:
-    """Per-batch-size buffers: ``A[l]`` and ``dZ[l]`` of shape ``(n_l, m)``.
+    """Per-batch-size buffers for training, indexed by layer (0 unused).
 
-    Index 0 is unused (``A[0]`` is the input itself and ``dZ[0]`` is never
-    computed).
+    ``A[l]`` and ``dZ[l]`` have shape ``(n_l, m)``. ``A_out[l]`` is what layer
+    l+1 reads: ``A[l]`` itself, or a separate dropped-out copy when layer l
+    has dropout (``g'`` needs the activation before dropout). ``mask[l]``
+    holds ``D[l] / keep_prob`` (drawn by :meth:`draw_masks`); ``Z_norm`` and
+    ``inv_std`` are batch norm's caches.
     """
 
-    def __init__(self, layer_dims, m, dtype):
+    def __init__(self, network, m):
+        dims, dtype = network.layer_dims, network.dtype
+        L = network.n_layers
         self.m = m
-        self.A = [None] + [np.empty((n, m), dtype=dtype) for n in layer_dims[1:]]
-        self.dZ = [None] + [np.empty((n, m), dtype=dtype) for n in layer_dims[1:]]
+        self.A = [None] + [np.empty((n, m), dtype=dtype) for n in dims[1:]]
+        self.dZ = [None] + [np.empty((n, m), dtype=dtype) for n in dims[1:]]
+        self.mask = [None] * (L + 1)
+        self.A_out = list(self.A)
+        for l in range(1, L):
+            if network.keep_prob[l - 1] < 1:
+                self.mask[l] = np.empty((dims[l], m), dtype=dtype)
+                self.A_out[l] = np.empty((dims[l], m), dtype=dtype)
+        self.keep_prob = network.keep_prob
+        self.Z_norm = [None] * (L + 1)
+        self.inv_std = [None] * (L + 1)
+        if network.batch_norm:
+            for l in range(1, L):
+                self.Z_norm[l] = np.empty((dims[l], m), dtype=dtype)
+                self.inv_std[l] = np.empty((dims[l], 1), dtype=dtype)
+
+    def draw_masks(self, rng):
+        """New inverted-dropout masks ``D[l] / keep_prob`` with ``D ~ Bernoulli(keep_prob)``."""
+        for l, mask in enumerate(self.mask):
+            if mask is not None:
+                keep = self.keep_prob[l - 1]
+                np.less(rng.random_sample(mask.shape), keep, out=mask, casting="unsafe")
+                mask *= 1 / keep
