@@ -1,7 +1,8 @@
 """skdeep: the neural networks of the deeplearning.ai course as scikit-learn estimators."""
 
 from ._deepnet import DeepNetClassifier
+from ._gradient_check import gradient_check
 from ._logistic import LogisticRegressionGD
 from ._version import __version__
 
-__all__ = ["DeepNetClassifier", "LogisticRegressionGD", "__version__"]
+__all__ = ["DeepNetClassifier", "LogisticRegressionGD", "gradient_check", "__version__"]

@@ -139,14 +139,7 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             X, y, Y, sample_weight, validation = self._validation_data(
                 X, y, Y, sample_weight, X_val, y_val, sample_weight_val, warm
             )
-        network = Network(
-            (X.shape[1], *self._spec_hidden_layers(), Y.shape[0]),
-            self._spec_activation(),
-            self._output_activation(),
-            X.dtype,
-            batch_norm=self._spec_batch_norm(),
-            keep_prob=self._spec_keep_prob(len(self._spec_hidden_layers())),
-        )
+        network = self._build_network(X.shape[1], Y.shape[0], X.dtype)
         optimizer = self._spec_optimizer(network.n_params, X.dtype)
         self._learning_rate = self._spec_learning_rate(X, sample_weight, Y.shape[0])
         if warm:
@@ -176,6 +169,18 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
         self._optimizer_state = (type(optimizer).__name__, optimizer.get_state()) if optimizer else None
         self._finalize(network)
         return self
+
+    def _build_network(self, n_features, n_outputs, dtype):
+        """The untrained network this configuration describes."""
+        hidden = self._spec_hidden_layers()
+        return Network(
+            (n_features, *hidden, n_outputs),
+            self._spec_activation(),
+            self._output_activation(),
+            dtype,
+            batch_norm=self._spec_batch_norm(),
+            keep_prob=self._spec_keep_prob(len(hidden)),
+        )
 
     def _validate_training_data(self, X, y, reset):
         X, y = _validate_numeric(

@@ -187,3 +187,50 @@ def test_first_optimizer_step_matches_its_equation(name):
     params = theta.copy()
     optimizer.update(params, g, 0.01)
     np.testing.assert_allclose(params, _reference_step(name, theta, g, 0.01, {}), rtol=1e-12)
+
+
+def test_three_optimizer_steps_keep_their_state():
+    """Adam's moments and bias correction, momentum's velocity, RMSProp/Adagrad's squares."""
+    rng = np.random.RandomState(1)
+    grads = [rng.standard_normal(10) for _ in range(3)]
+    theta0 = rng.standard_normal(10)
+    lr = 0.05
+    expected = {}
+    # Reference implementations, step by step, from the course's equations.
+    theta, v = theta0.copy(), np.zeros(10)
+    for g in grads:
+        v = 0.9 * v + 0.1 * g
+        theta = theta - lr * v
+    expected["momentum"] = theta
+    theta, s = theta0.copy(), np.zeros(10)
+    for g in grads:
+        s = 0.999 * s + 0.001 * g**2
+        theta = theta - lr * g / (np.sqrt(s) + 1e-8)
+    expected["rmsprop"] = theta
+    theta, s = theta0.copy(), np.zeros(10)
+    for g in grads:
+        s = s + g**2
+        theta = theta - lr * g / (np.sqrt(s) + 1e-8)
+    expected["adagrad"] = theta
+    theta, v, s = theta0.copy(), np.zeros(10), np.zeros(10)
+    for t, g in enumerate(grads, start=1):
+        v = 0.9 * v + 0.1 * g
+        s = 0.999 * s + 0.001 * g**2
+        v_hat, s_hat = v / (1 - 0.9**t), s / (1 - 0.999**t)
+        theta = theta - lr * v_hat / (np.sqrt(s_hat) + 1e-8)
+    expected["adam"] = theta
+
+    kwargs = {"momentum": {"beta": 0.9}, "rmsprop": {"beta": 0.999}, "adagrad": {}, "adam": {}}
+    for name, reference in expected.items():
+        optimizer = OPTIMIZERS[name](10, np.float64, **kwargs[name])
+        params = theta0.copy()
+        for g in grads:
+            optimizer.update(params, g, lr)
+        np.testing.assert_allclose(params, reference, rtol=1e-12, err_msg=name)
+        # The state round-trips (warm_start saves and restores it).
+        restored = OPTIMIZERS[name](10, np.float64, **kwargs[name])
+        restored.set_state(optimizer.get_state())
+        a, b = params.copy(), params.copy()
+        optimizer.update(a, grads[0], lr)
+        restored.update(b, grads[0], lr)
+        np.testing.assert_array_equal(a, b, err_msg=name)
