@@ -33,11 +33,11 @@ def print_grid_results(search, param_names):
     """One line per candidate of a fitted GridSearchCV, best first."""
     results = search.cv_results_
     columns = [[str(value) for value in results["param_" + name]] for name in param_names]
-    widths = [max(len(name), *map(len, values)) for name, values in zip(param_names, columns)]
-    header = "  ".join(name.ljust(width) for name, width in zip(param_names, widths))
+    widths = [max(len(name), *map(len, values)) for name, values in zip(param_names, columns, strict=True)]
+    header = "  ".join(name.ljust(width) for name, width in zip(param_names, widths, strict=True))
     print(f"    {header}  accuracy (std)  rank")
     for i in np.argsort(results["rank_test_score"], kind="stable"):
-        values = "  ".join(column[i].ljust(width) for column, width in zip(columns, widths))
+        values = "  ".join(column[i].ljust(width) for column, width in zip(columns, widths, strict=True))
         mean, std = results["mean_test_score"][i], results["std_test_score"][i]
         print(f"    {values}  {mean:.3f} ({std:.3f})  {results['rank_test_score'][i]:4d}")
 

@@ -5,4 +5,4 @@ from ._gradient_check import gradient_check
 from ._logistic import LogisticRegressionGD
 from ._version import __version__
 
-__all__ = ["DeepNetClassifier", "LogisticRegressionGD", "gradient_check", "__version__"]
+__all__ = ["DeepNetClassifier", "LogisticRegressionGD", "__version__", "gradient_check"]

@@ -20,8 +20,8 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from .nn import Network, forward_logits, initialize_parameters
 from ._training import Trainer, Validation
+from .nn import Network, forward_logits, initialize_parameters
 from .nn.activations import log_softmax, softmax
 
 #: Working memory for one chunk of rows at predict time. Activations of a
@@ -104,7 +104,9 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
         """
         return self._fit(X, y, sample_weight, classes=classes, partial=True)
 
-    def _fit(self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None, classes=None, partial=False):
+    def _fit(
+        self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None, classes=None, partial=False
+    ):
         saved_state = {key: list(value) if isinstance(value, list) else value for key, value in vars(self).items()}
         try:
             return self._fit_or_raise(X, y, sample_weight, X_val, y_val, sample_weight_val, classes, partial)
@@ -124,7 +126,9 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError("classes must be passed on the first call to partial_fit (every label y can take).")
             self._start_label_encoding(y if classes is None else np.asarray(classes))
         elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
-            raise ValueError(f"classes={list(classes)!r} differs from classes_={self.classes_.tolist()} of the first call.")
+            raise ValueError(
+                f"classes={list(classes)!r} differs from classes_={self.classes_.tolist()} of the first call."
+            )
         Y = self._encode_targets(y)
         sample_weight = self._example_weights(X, Y, sample_weight)
         if not partial and self._label_binarizer.y_type_ != "multilabel-indicator":
@@ -235,6 +239,7 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
         if sp.issparse(Y):
             Y = Y.toarray()
         return np.ascontiguousarray(Y.T)
+
     def _example_weights(self, X, Y, sample_weight):
         """Per-example weights: ``sample_weight`` times the weight of the example's class."""
         sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)

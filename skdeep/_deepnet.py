@@ -64,9 +64,11 @@ class DeepNetClassifier(BaseNetworkClassifier):
     max_iter : int, default=200
         Maximum number of epochs (passes over the data).
     tol : float, default=1e-4
-        Training stops when the epoch's cost has not improved by at least
-        ``tol`` for ``n_iter_no_change`` consecutive epochs. With ``tol=0``
-        every one of the ``max_iter`` epochs runs, as in the course.
+        Training stops when the epoch's cost (or, with a validation set and
+        ``early_stopping``, the validation score) has not improved by at least
+        ``tol`` for ``n_iter_no_change`` consecutive epochs. With ``tol=0``,
+        no early stopping and no adaptive schedule, every one of the
+        ``max_iter`` epochs runs, as in the course.
     n_iter_no_change : int, default=10
         Patience of the stopping rule above, in epochs.
     alpha : float, default=0.3
@@ -143,7 +145,9 @@ class DeepNetClassifier(BaseNetworkClassifier):
         The lowest cost reached.
     validation_loss_curve_ : list of float
         The validation cross-entropy after each epoch (with a validation set
-        or ``early_stopping=True``).
+        or ``early_stopping=True``), computed exactly from the logits (unlike
+        :func:`sklearn.metrics.log_loss`, which clips probabilities) and
+        without the L2/L1 terms that ``loss_curve_`` includes.
     validation_scores_ : list of float
         The score early stopping follows after each epoch (greater is better;
         the negative validation loss when ``scoring=None``).
@@ -291,7 +295,9 @@ class DeepNetClassifier(BaseNetworkClassifier):
         check_number(self.beta_2, "beta_2", low=0, high=1, high_open=True)
         check_number(self.epsilon, "epsilon", low=0, low_open=True)
         check_option(self.lr_schedule, "lr_schedule", SCHEDULES)
-        check_number(self.decay_rate, "decay_rate", low=0, high=1 if self.lr_schedule == "exponential" else None, high_open=True)
+        check_number(
+            self.decay_rate, "decay_rate", low=0, high=1 if self.lr_schedule == "exponential" else None, high_open=True
+        )
         check_number(self.decay_steps, "decay_steps", integer=True, low=1)
         check_number(self.alpha_l1, "alpha_l1", low=0)
         self._spec_keep_prob(len(self._spec_hidden_layers()))
@@ -354,7 +360,9 @@ class DeepNetClassifier(BaseNetworkClassifier):
         try:
             rates = tuple(rates)
         except TypeError:
-            raise TypeError(f"dropout must be a float or a tuple of floats (one per hidden layer); got {self.dropout!r}.") from None
+            raise TypeError(
+                f"dropout must be a float or a tuple of floats (one per hidden layer); got {self.dropout!r}."
+            ) from None
         if len(rates) != n_hidden:
             raise ValueError(f"dropout has {len(rates)} rates but the network has {n_hidden} hidden layers.")
         for i, rate in enumerate(rates):

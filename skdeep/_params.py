@@ -65,7 +65,9 @@ def check_class_weight(class_weight):
     if class_weight is None or class_weight == "balanced":
         return class_weight
     if not isinstance(class_weight, dict):
-        raise ValueError(f"class_weight must be None, 'balanced' or a dict mapping classes to weights; got {class_weight!r}.")
+        raise ValueError(
+            f"class_weight must be None, 'balanced' or a dict mapping classes to weights; got {class_weight!r}."
+        )
     for label, weight in class_weight.items():
         check_number(weight, f"class_weight[{label!r}]", low=0)
     return class_weight

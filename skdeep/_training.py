@@ -18,6 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 from .nn.losses import LOSSES
 from .nn.schedules import ADAPTIVE_DIVISOR, ADAPTIVE_MIN_LEARNING_RATE, SCHEDULES
 
+
 class DivergenceError(ValueError):
     """Training produced an infinite or NaN cost (the learning rate is too large)."""
 
@@ -310,4 +311,12 @@ class Validation:
         loss = float(np.dot(losses, self.r))
         if self.scorer is None:
             return loss, -loss
-        return loss, float(self.scorer(estimator, self.X, self.y, sample_weight=self.sample_weight))
+        try:
+            score = self.scorer(estimator, self.X, self.y, sample_weight=self.sample_weight)
+        except ValueError as error:
+            raise ValueError(
+                f"Early stopping could not score the {self.X.shape[0]} validation examples with "
+                f"scoring={estimator.scoring!r}: {error} Use a larger validation set "
+                "(validation_fraction, or X_val/y_val), or scoring=None (the validation loss)."
+            ) from error
+        return loss, float(score)

@@ -86,8 +86,13 @@ def test_every_solver_learns(solver, blobs):
     X, y = blobs
     learning_rate = {"gd": 0.3, "momentum": 0.3, "adagrad": 0.1}.get(solver, 0.01)
     model = DeepNetClassifier(
-        hidden_layer_sizes=(16,), solver=solver, learning_rate=learning_rate, batch_size=16, max_iter=60,
-        tol=0, random_state=0,
+        hidden_layer_sizes=(16,),
+        solver=solver,
+        learning_rate=learning_rate,
+        batch_size=16,
+        max_iter=60,
+        tol=0,
+        random_state=0,
     ).fit(X, y)
     assert model.loss_curve_[-1] < 0.5 * model.loss_curve_[0]
     assert model.score(X, y) > 0.9
@@ -115,7 +120,7 @@ def test_stopping_rule_and_convergence_warning(blobs):
 
 def test_divergence_is_an_error_naming_learning_rate(blobs):
     X, y = blobs
-    with pytest.raises(ValueError, match="learning_rate=1e\\+30 is too large.*StandardScaler"):
+    with pytest.raises(ValueError, match=r"learning_rate=1e\+30 is too large.*StandardScaler"):
         DeepNetClassifier(solver="gd", learning_rate=1e30, max_iter=50, random_state=0).fit(X * 1e3, y)
 
 

@@ -190,7 +190,9 @@ def test_deepnet_grid_search_with_two_jobs_is_deterministic(blobs):
         for n_jobs in (1, 2)
     ]
     assert searches[0].best_params_ == searches[1].best_params_
-    np.testing.assert_array_equal(searches[0].cv_results_["mean_test_score"], searches[1].cv_results_["mean_test_score"])
+    np.testing.assert_array_equal(
+        searches[0].cv_results_["mean_test_score"], searches[1].cv_results_["mean_test_score"]
+    )
     assert searches[1].best_score_ > 0.85
 
 

@@ -36,7 +36,7 @@ def test_every_solver_fits_noisy_moons(moons, solver):
     assert model.score(X, y) >= 0.95
 
 
-@pytest.mark.parametrize("schedule", sorted(SCHEDULES) + ["adaptive"])
+@pytest.mark.parametrize("schedule", [*sorted(SCHEDULES), "adaptive"])
 @pytest.mark.parametrize("solver", ["gd", "adam"])
 def test_every_schedule_fits_noisy_moons(moons, schedule, solver):
     X, y = moons
@@ -100,13 +100,22 @@ def test_l1_drives_weights_to_zero(moons):
 
 def test_l2_shrinks_weights(moons):
     X, y = moons
-    norms = [np.linalg.norm(_moons_net(alpha=a, solver="adam", learning_rate=0.01).fit(X, y).parameters_["W1"]) for a in (0, 30)]
+    norms = [
+        np.linalg.norm(_moons_net(alpha=a, solver="adam", learning_rate=0.01).fit(X, y).parameters_["W1"])
+        for a in (0, 30)
+    ]
     assert norms[1] < 0.7 * norms[0]
 
 
 @pytest.mark.parametrize(
     "params",
-    [dict(dropout=0.3), dict(dropout=(0.1, 0.5)), dict(batch_norm=True), dict(batch_norm=True, dropout=0.2), dict(input_noise=0.3)],
+    [
+        dict(dropout=0.3),
+        dict(dropout=(0.1, 0.5)),
+        dict(batch_norm=True),
+        dict(batch_norm=True, dropout=0.2),
+        dict(input_noise=0.3),
+    ],
     ids=["dropout", "dropout-per-layer", "batch-norm", "batch-norm-dropout", "input-noise"],
 )
 def test_regularized_predictions_are_deterministic_and_batch_invariant(moons, params, monkeypatch):
@@ -168,8 +177,14 @@ def test_early_stopping_restores_the_best_weights(moons):
     X, y = moons
     # A net that overfits 60 noisy examples, so the validation loss turns up.
     model = DeepNetClassifier(
-        hidden_layer_sizes=(128, 128), learning_rate=0.01, alpha=0, batch_size=None, max_iter=500,
-        early_stopping=True, n_iter_no_change=25, random_state=0,
+        hidden_layer_sizes=(128, 128),
+        learning_rate=0.01,
+        alpha=0,
+        batch_size=None,
+        max_iter=500,
+        early_stopping=True,
+        n_iter_no_change=25,
+        random_state=0,
     ).fit(X[:60], y[:60], X_val=X[60:], y_val=y[60:])
     best_epoch = int(np.argmax(model.validation_scores_))
     assert model.n_iter_ == best_epoch + 1 + 25  # stopped after 25 epochs without improvement
@@ -327,3 +342,10 @@ def test_gradient_check_detects_a_wrong_gradient(monkeypatch):
     broken["tanh"] = lambda dA, A: dA  # forgets g'
     monkeypatch.setattr(network_module, "DERIVATIVES", broken)
     assert gradient_check(DeepNetClassifier(hidden_layer_sizes=(5,), activation="tanh", random_state=0), X, y) > 1e-3
+
+
+def test_a_scorer_that_fails_on_the_validation_set_says_so():
+    rng = np.random.RandomState(0)
+    X, y = rng.standard_normal((12, 2)), np.array([0, 1] * 6)
+    with pytest.raises(ValueError, match="could not score the 1 validation examples with scoring='neg_log_loss'"):
+        DeepNetClassifier(early_stopping=True, scoring="neg_log_loss", validation_fraction=0.05).fit(X, y)

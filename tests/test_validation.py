@@ -74,7 +74,7 @@ def test_predict_checks_fitted_state_and_features(Estimator, data, method):
     with pytest.raises(NotFittedError):
         getattr(Estimator(), method)(X)
     model = Estimator(max_iter=3, tol=0).fit(X, y)
-    with pytest.raises(ValueError, match="X has 2 features, but .* is expecting 3"):
+    with pytest.raises(ValueError, match=r"X has 2 features, but .* is expecting 3"):
         getattr(model, method)(X[:, :2])
     with pytest.raises(ValueError, match="Input X contains NaN"):
         getattr(model, method)(_with(X, 0, 0, np.nan))
