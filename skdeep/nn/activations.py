@@ -35,8 +35,8 @@ def relu(Z):
 
 def leaky_relu(Z):
     """``A = max(0.01 Z, Z)``, in place."""
-    Z[Z < 0] *= LEAKY_SLOPE
-    return Z
+    # Arithmetic rather than boolean-mask assignment: several times faster.
+    return np.maximum(Z, LEAKY_SLOPE * Z, out=Z)
 
 
 def identity(Z):
@@ -70,14 +70,16 @@ def tanh_derivative(dA, A):
 
 def relu_derivative(dA, A):
     """``dZ = dA * [Z > 0]``, in place in ``dA`` (``A > 0`` exactly when ``Z > 0``)."""
-    dA[A <= 0] = 0
-    return dA
+    # Multiplying by the 0/1 mask is about 10x faster than dA[A <= 0] = 0.
+    return np.multiply(dA, A > 0, out=dA)
 
 
 def leaky_relu_derivative(dA, A):
     """``dZ = dA * (1 if Z > 0 else 0.01)``, in place in ``dA``."""
-    dA[A <= 0] *= LEAKY_SLOPE
-    return dA
+    slope = (A > 0).astype(dA.dtype)
+    slope *= 1 - LEAKY_SLOPE
+    slope += LEAKY_SLOPE
+    return np.multiply(dA, slope, out=dA)
 
 
 def identity_derivative(dA, A):

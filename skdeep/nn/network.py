@@ -33,6 +33,7 @@ touches one contiguous slice (the weights only, as in the course).
 import numpy as np
 
 from .activations import DERIVATIVES, HIDDEN_ACTIVATIONS
+from .blas import axpy
 from .linalg import input_product, input_weight_gradient
 from .losses import LOSSES, output_gradient
 
@@ -272,13 +273,21 @@ class Network:
             if l == self.n_layers - 1 and self.batch_norm_updates is not None:
                 self.batch_norm_updates += 1
 
+    def gradient_views(self, grad):
+        """``layer_views(grad)``, built once per gradient buffer (the training
+        loop passes the same buffer every batch)."""
+        if getattr(self, "_grad_buffer", None) is not grad:
+            self._grad_buffer = grad
+            self._grad_views = self.layer_views(grad)
+        return self._grad_views
+
     def backward(self, X, ws, grad, r):
         """Backward propagation from ``ws.dZ[L]``, writing every gradient into ``grad``.
 
         ``dZ[L]`` already carries the per-example weights ``r`` (the ``1/m``),
         so the products below are the course's gradients as they stand.
         """
-        dW, db, dgamma, dbeta = self.layer_views(grad)
+        dW, db, dgamma, dbeta = self.gradient_views(grad)
         for l in range(self.n_layers, 0, -1):
             dZ = ws.dZ[l]
             if l == 1:
@@ -288,7 +297,7 @@ class Network:
             if self.batch_norm and l < self.n_layers:
                 db[l][...] = 0  # beta[l] replaces b[l]
             else:
-                np.sum(dZ, axis=1, keepdims=True, out=db[l])
+                np.add.reduce(dZ, axis=1, keepdims=True, out=db[l])
             if l == 1:
                 break
             dA_prev = ws.dZ[l - 1]
@@ -350,18 +359,18 @@ class Network:
         weights = self.params[: self.n_weights]
         if l2:
             cost += 0.5 * l2 * float(np.dot(weights, weights))
-            grad[: self.n_weights] += l2 * weights
+            axpy(l2, weights, grad[: self.n_weights])
         if l1:
             cost += l1 * float(np.abs(weights).sum())
-            grad[: self.n_weights] += l1 * np.sign(weights)
+            axpy(l1, np.sign(weights), grad[: self.n_weights])
         return cost
 
     # -- pickling: views into the flat buffer must be rebuilt ----------------
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        for name in ("W", "b", "gamma", "beta", "_g", "_g_prime", "_loss"):
-            del state[name]
+        for name in ("W", "b", "gamma", "beta", "_g", "_g_prime", "_loss", "_grad_buffer", "_grad_views"):
+            state.pop(name, None)
         return state
 
     def __setstate__(self, state):

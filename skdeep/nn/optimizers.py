@@ -9,16 +9,17 @@ Neural Networks".
 
 import numpy as np
 
+from .blas import axpy, scal
+
 
 class GradientDescent:
     """``theta = theta - learning_rate * dtheta``."""
 
     def __init__(self, n_params, dtype):
-        self._step = np.empty(n_params, dtype=dtype)
+        pass
 
     def update(self, params, grad, learning_rate):
-        np.multiply(grad, learning_rate, out=self._step)
-        params -= self._step
+        axpy(-learning_rate, grad, params)
 
     def get_state(self):
         return {}
@@ -36,15 +37,12 @@ class Momentum:
     def __init__(self, n_params, dtype, beta=0.9):
         self.beta = beta
         self.velocity = np.zeros(n_params, dtype=dtype)
-        self._step = np.empty(n_params, dtype=dtype)
 
     def update(self, params, grad, learning_rate):
         v = self.velocity
-        v *= self.beta
-        np.multiply(grad, 1 - self.beta, out=self._step)
-        v += self._step
-        np.multiply(v, learning_rate, out=self._step)
-        params -= self._step
+        scal(self.beta, v)
+        axpy(1 - self.beta, grad, v)
+        axpy(-learning_rate, v, params)
 
     def get_state(self):
         return {"velocity": self.velocity.copy()}
@@ -64,15 +62,13 @@ class RMSProp:
 
     def update(self, params, grad, learning_rate):
         s, step = self.square_avg, self._step
-        s *= self.beta
         np.multiply(grad, grad, out=step)
-        step *= 1 - self.beta
-        s += step
+        scal(self.beta, s)
+        axpy(1 - self.beta, step, s)
         np.sqrt(s, out=step)
         step += self.epsilon
         np.divide(grad, step, out=step)
-        step *= learning_rate
-        params -= step
+        axpy(-learning_rate, step, params)
 
     def get_state(self):
         return {"square_avg": self.square_avg.copy()}
@@ -96,8 +92,7 @@ class Adagrad:
         np.sqrt(s, out=step)
         step += self.epsilon
         np.divide(grad, step, out=step)
-        step *= learning_rate
-        params -= step
+        axpy(-learning_rate, step, params)
 
     def get_state(self):
         return {"square_sum": self.square_sum.copy()}
@@ -129,21 +124,19 @@ class Adam:
         v, s = self.first_moment, self.second_moment
         step, denom = self._step, self._denominator
         b1, b2 = self.beta_1, self.beta_2
-        v *= b1
-        np.multiply(grad, 1 - b1, out=step)
-        v += step
-        s *= b2
+        scal(b1, v)
+        axpy(1 - b1, grad, v)
         np.multiply(grad, grad, out=step)
-        step *= 1 - b2
-        s += step
-        # sqrt(s_hat) + eps, with s_hat = s / (1 - b2^t)
-        np.multiply(s, 1 / (1 - b2**self.t), out=denom)
-        np.sqrt(denom, out=denom)
-        denom += self.epsilon
-        # lr * v_hat, with v_hat = v / (1 - b1^t)
-        np.multiply(v, learning_rate / (1 - b1**self.t), out=step)
-        step /= denom
-        params -= step
+        scal(b2, s)
+        axpy(1 - b2, step, s)
+        # lr v_hat / (sqrt(s_hat) + eps), regrouped exactly (no approximation)
+        # so the bias corrections become scalars instead of two more passes:
+        #   = lr sqrt(1 - b2^t) / (1 - b1^t) * v / (sqrt(s) + eps sqrt(1 - b2^t))
+        root_correction = np.sqrt(1 - b2**self.t)
+        np.sqrt(s, out=denom)
+        denom += self.epsilon * root_correction
+        np.divide(v, denom, out=step)
+        axpy(-learning_rate * root_correction / (1 - b1**self.t), step, params)
 
     def get_state(self):
         return {
