@@ -15,9 +15,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, gen_batches
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._training import Trainer, Validation
@@ -129,9 +128,9 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"classes={list(classes)!r} differs from classes_={self.classes_.tolist()} of the first call."
             )
-        Y = self._encode_targets(y)
+        Y = self._encode_targets(y, X.dtype)
         sample_weight = self._example_weights(X, Y, sample_weight)
-        if not partial and self._label_binarizer.y_type_ != "multilabel-indicator":
+        if not partial and not self._multilabel:
             weighted = np.unique(_class_index(Y)[sample_weight > 0])
             if len(weighted) < 2:
                 raise ValueError(
@@ -204,47 +203,72 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
                 stacklevel=4,
             )
             y = y.ravel()
-        check_classification_targets(y)
-        target_type = type_of_target(y)
+        target_type = type_of_target(y, input_name="y")
+        if target_type == "multiclass-multioutput":
+            raise ValueError(f"{type(self).__name__} does not support multiclass-multioutput targets.")
         if target_type not in ("binary", "multiclass", "multilabel-indicator"):
-            raise ValueError(f"{type(self).__name__} does not support {target_type} targets.")
+            # scikit-learn's own wording, which its estimator checks look for.
+            raise ValueError(
+                f"Unknown label type: {target_type}. Maybe you are trying to fit a classifier, which "
+                "expects discrete classes on a regression target with continuous values."
+            )
         return X, y
 
     def _start_label_encoding(self, labels):
-        """Fit the label encoding on the labels of y (or partial_fit's ``classes``)."""
-        binarizer = LabelBinarizer().fit(labels)
-        if binarizer.y_type_ != "multilabel-indicator" and len(binarizer.classes_) < 2:
+        """Learn the classes from the labels of y (or partial_fit's ``classes``).
+
+        A 2-d ``labels`` is a (validated) multilabel indicator matrix.
+        """
+        self._multilabel = labels.ndim == 2
+        if self._multilabel:
+            self.classes_ = np.arange(labels.shape[1])
+            return
+        try:
+            classes = np.unique(labels)
+        except TypeError:
+            raise ValueError("y mixes labels of different types (for example strings and numbers).") from None
+        if len(classes) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in the data, "
-                f"but the data contains only one class: {binarizer.classes_.tolist()[0]!r}."
+                f"but the data contains only one class: {classes.tolist()[0]!r}."
             )
-        self._label_binarizer = binarizer
-        self.classes_ = binarizer.classes_
+        self.classes_ = classes
 
-    def _encode_targets(self, y):
-        """Labels -> the course's ``Y`` of shape (n_outputs, m), one column per example."""
-        binarizer = self._label_binarizer
-        if binarizer.y_type_ == "multilabel-indicator":
-            if y.ndim != 2 or y.shape[1] != len(self.classes_):
-                raise ValueError(f"y must have {len(self.classes_)} label columns, as when the model was first fitted.")
-        else:
-            unseen = np.setdiff1d(np.unique(y), self.classes_)
-            if unseen.size:
-                raise ValueError(
-                    f"y has classes {unseen.tolist()} that the model does not know "
-                    f"(classes_={self.classes_.tolist()}); fit it anew (warm_start=False) or pass "
-                    "every class to the first partial_fit call."
-                )
-        Y = binarizer.transform(y)
-        if sp.issparse(Y):
-            Y = Y.toarray()
-        return np.ascontiguousarray(Y.T)
+    def _encode_targets(self, y, dtype):
+        """Labels -> the course's ``Y`` of shape (n_outputs, m), one column per example.
+
+        Stored example by example, like the activations it meets, in ``dtype``.
+        """
+        classes = self.classes_
+        if self._multilabel:
+            if y.ndim != 2 or y.shape[1] != len(classes):
+                raise ValueError(f"y must have {len(classes)} label columns, as when the model was first fitted.")
+            return np.ascontiguousarray(y.toarray() if sp.issparse(y) else y, dtype=dtype).T
+        if y.ndim != 1:
+            raise ValueError("y must be a 1-d array of class labels, as when the model was first fitted.")
+        try:
+            index = np.searchsorted(classes, y)
+        except TypeError:
+            raise ValueError("y mixes labels of different types (for example strings and numbers).") from None
+        known = index < len(classes)
+        known[known] = classes[index[known]] == y[known]
+        if not known.all():
+            raise ValueError(
+                f"y has classes {np.unique(y[~known]).tolist()} that the model does not know "
+                f"(classes_={classes.tolist()}); fit it anew (warm_start=False) or pass "
+                "every class to the first partial_fit call."
+            )
+        if len(classes) == 2:  # one sigmoid unit, the course's binary setting
+            return (index == 1).astype(dtype)[None, :]
+        Y_rows = np.zeros((len(y), len(classes)), dtype=dtype)
+        Y_rows[np.arange(len(y)), index] = 1  # one-hot rows
+        return Y_rows.T
 
     def _example_weights(self, X, Y, sample_weight):
         """Per-example weights: ``sample_weight`` times the weight of the example's class."""
         sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
         if self.class_weight is not None:
-            if self._label_binarizer.y_type_ == "multilabel-indicator":
+            if self._multilabel:
                 raise ValueError("class_weight is not supported for multilabel targets; use sample_weight.")
             class_index = _class_index(Y)
             sample_weight = sample_weight * self._class_weights(class_index, sample_weight)[class_index]
@@ -274,7 +298,7 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
         return np.array([self.class_weight.get(label, 1.0) for label in self.classes_], dtype=sample_weight.dtype)
 
     def _output_activation(self):
-        if self._label_binarizer.y_type_ == "multiclass":
+        if not self._multilabel and len(self.classes_) > 2:
             return "softmax"
         return "sigmoid"  # binary (one unit, the course) or multilabel
 
@@ -287,7 +311,7 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("X_val and y_val must be passed together.")
         if X_val is not None:
             X_val, y_val = self._validate_training_data(X_val, y_val, reset=False)
-            Y_val = self._encode_targets(y_val)
+            Y_val = self._encode_targets(y_val, X.dtype)
             weight_val = self._example_weights(X_val, Y_val, sample_weight_val)
         else:
             if sample_weight_val is not None:
@@ -303,8 +327,9 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             train, held_out = split
             if len(np.unique(y[train], axis=0)) < 2 and y.ndim == 1:
                 raise ValueError("validation_fraction leaves a single class in the training part; lower it.")
-            X_val, y_val, Y_val, weight_val = X[held_out], y[held_out], Y[:, held_out], sample_weight[held_out]
-            X, y, Y, sample_weight = X[train], y[train], np.ascontiguousarray(Y[:, train]), sample_weight[train]
+            # Y is (n_outputs, m) stored by example: take examples as rows of Y^T.
+            X_val, y_val, Y_val, weight_val = X[held_out], y[held_out], Y.T[held_out].T, sample_weight[held_out]
+            X, y, Y, sample_weight = X[train], y[train], Y.T[train].T, sample_weight[train]
             if not weight_val.sum() > 0:
                 raise ValueError(
                     "The held-out validation examples all have zero weight (from sample_weight or "

@@ -55,7 +55,7 @@ def gradient_check(estimator, X, y, sample_weight=None, epsilon=1e-7):
     X, y = probe._validate_training_data(X, y, reset=True)
     X = X.astype(np.float64)
     probe._start_label_encoding(y)
-    Y = probe._encode_targets(y).astype(np.float64)
+    Y = probe._encode_targets(y, np.float64)
     sample_weight = probe._example_weights(X, Y, sample_weight).astype(np.float64)
     network = probe._build_network(X.shape[1], Y.shape[0], np.float64)
     rng = check_random_state(getattr(estimator, "random_state", None))

@@ -93,6 +93,7 @@ class Trainer:
             # Full batch, the course's setting: X.T is a view of the input.
             yield X.T, Y, weight / self.total_weight, 1.0
             return
+        Y_rows = Y.T  # one row per example, like X: batches are row selections
         order = self.rng.permutation(n_samples) if getattr(self.est, "shuffle", False) else None
         for start in range(0, n_samples, self.batch_size):
             stop = start + self.batch_size
@@ -101,7 +102,7 @@ class Trainer:
             batch_total = float(batch_weight.sum())
             if batch_total == 0:
                 continue  # only zero-weight examples: nothing to learn from
-            yield X[rows].T, Y[:, rows], batch_weight / batch_total, batch_total / self.total_weight
+            yield X[rows].T, Y_rows[rows].T, batch_weight / batch_total, batch_total / self.total_weight
 
     def _with_noise(self, X_batch):
         """Gaussian input noise, the course's data augmentation, on a copy of the batch."""

@@ -16,25 +16,29 @@ def sigmoid_cross_entropy(Z, Y):
     """Binary cross-entropy of sigmoid outputs, summed over output units.
 
     ``L = -[y log a + (1 - y) log(1 - a)]`` with ``a = sigmoid(z)`` equals
-    ``max(z, 0) - y z + log1p(exp(-|z|))``, which never overflows.
+    ``softplus(z) - y z`` with ``softplus(z) = max(z, 0) + log1p(exp(-|z|))``,
+    which never overflows (``exp(-|z|)`` is at most 1).
 
     Parameters
     ----------
     Z : ndarray of shape (n_out, m)
         Logits; overwritten with ``A = sigmoid(Z)``.
     Y : ndarray of shape (n_out, m)
-        Targets in {0, 1}.
+        Targets in [0, 1].
 
     Returns
     -------
     loss : ndarray of shape (m,)
         Per-example loss.
     """
-    loss = np.maximum(Z, 0)
+    loss = np.abs(Z)
+    np.negative(loss, out=loss)
+    np.exp(loss, out=loss)
+    np.log1p(loss, out=loss)
+    loss += np.maximum(Z, 0)
     loss -= Y * Z
-    loss += np.log1p(np.exp(-np.abs(Z)))
     sigmoid(Z)
-    return loss.sum(axis=0)
+    return np.add.reduce(loss, axis=0)
 
 
 def softmax_cross_entropy(Z, Y):

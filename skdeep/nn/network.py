@@ -33,8 +33,7 @@ touches one contiguous slice (the weights only, as in the course).
 import numpy as np
 
 from .activations import DERIVATIVES, HIDDEN_ACTIVATIONS
-from .blas import axpy
-from .linalg import input_product, input_weight_gradient
+from .linalg import columns, input_product, input_weight_gradient, matmul
 from .losses import LOSSES, output_gradient
 
 #: The ``epsilon`` of batch normalization's ``sqrt(sigma^2 + eps)``.
@@ -240,7 +239,7 @@ class Network:
             if l == 1:
                 input_product(self.W[1], X, out=Z)
             else:
-                np.matmul(self.W[l], ws.A_out[l - 1], out=Z)
+                matmul(self.W[l], ws.A_out[l - 1], Z)
             if l == L:
                 Z += self.b[l]
                 break
@@ -293,7 +292,7 @@ class Network:
             if l == 1:
                 input_weight_gradient(dZ, X, out=dW[1])
             else:
-                np.matmul(dZ, ws.A_out[l - 1].T, out=dW[l])
+                matmul(dZ, ws.A_out[l - 1].T, dW[l])
             if self.batch_norm and l < self.n_layers:
                 db[l][...] = 0  # beta[l] replaces b[l]
             else:
@@ -301,7 +300,7 @@ class Network:
             if l == 1:
                 break
             dA_prev = ws.dZ[l - 1]
-            np.matmul(self.W[l].T, dZ, out=dA_prev)
+            matmul(self.W[l].T, dZ, dA_prev)
             if ws.mask[l - 1] is not None:
                 dA_prev *= ws.mask[l - 1]
             self._g_prime(dA_prev, ws.A[l - 1])  # dA[l-1] becomes dZ~[l-1]
@@ -357,19 +356,30 @@ class Network:
         output_gradient(Z_out, Y, r, out=ws.dZ[self.n_layers])
         self.backward(X, ws, grad, r)
         weights = self.params[: self.n_weights]
+        if l2 or l1:
+            scratch = self._weight_scratch()
         if l2:
             cost += 0.5 * l2 * float(np.dot(weights, weights))
-            axpy(l2, weights, grad[: self.n_weights])
+            np.multiply(weights, l2, out=scratch)
+            grad[: self.n_weights] += scratch
         if l1:
             cost += l1 * float(np.abs(weights).sum())
-            axpy(l1, np.sign(weights), grad[: self.n_weights])
+            np.sign(weights, out=scratch)
+            scratch *= l1
+            grad[: self.n_weights] += scratch
         return cost
+
+    def _weight_scratch(self):
+        """A buffer the size of the weights, for the regularization terms."""
+        if getattr(self, "_scratch", None) is None or self._scratch.dtype != self.dtype:
+            self._scratch = np.empty(self.n_weights, dtype=self.dtype)
+        return self._scratch
 
     # -- pickling: views into the flat buffer must be rebuilt ----------------
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        for name in ("W", "b", "gamma", "beta", "_g", "_g_prime", "_loss", "_grad_buffer", "_grad_views"):
+        for name in ("W", "b", "gamma", "beta", "_g", "_g_prime", "_loss", "_grad_buffer", "_grad_views", "_scratch"):
             state.pop(name, None)
         return state
 
@@ -401,11 +411,11 @@ def forward_logits(layers, X, hidden_activation):
     A = X
     for l, layer in enumerate(layers, start=1):
         W = layer["W"]
-        Z = np.empty((W.shape[0], X.shape[1]), dtype=W.dtype)
+        Z = columns(W.shape[0], X.shape[1], W.dtype)
         if l == 1:
             input_product(W, X, out=Z)
         else:
-            np.matmul(W, A, out=Z)
+            matmul(W, A, Z)
         Z += layer["b"]
         if l == len(layers):
             return Z
@@ -422,7 +432,8 @@ def forward_logits(layers, X, hidden_activation):
 class Workspace:
     """Per-batch-size buffers for training, indexed by layer (0 unused).
 
-    ``A[l]`` and ``dZ[l]`` have shape ``(n_l, m)``. ``A_out[l]`` is what layer
+    ``A[l]`` and ``dZ[l]`` have shape ``(n_l, m)``, stored example by example
+    (see :mod:`skdeep.nn.linalg`) in the hidden layers. ``A_out[l]`` is what layer
     l+1 reads: ``A[l]`` itself, or a separate dropped-out copy when layer l
     has dropout (``g'`` needs the activation before dropout). ``mask[l]``
     holds ``D[l] / keep_prob`` (drawn by :meth:`draw_masks`); ``Z_norm`` and
@@ -433,20 +444,22 @@ class Workspace:
         dims, dtype = network.layer_dims, network.dtype
         L = network.n_layers
         self.m = m
-        self.A = [None] + [np.empty((n, m), dtype=dtype) for n in dims[1:]]
-        self.dZ = [None] + [np.empty((n, m), dtype=dtype) for n in dims[1:]]
+        # Hidden layers example by example; the output layer's few rows (one
+        # per class) class by class, since softmax reduces over the classes.
+        self.A = [None] + [columns(n, m, dtype) for n in dims[1:-1]] + [np.empty((dims[-1], m), dtype=dtype)]
+        self.dZ = [None] + [columns(n, m, dtype) for n in dims[1:-1]] + [np.empty((dims[-1], m), dtype=dtype)]
         self.mask = [None] * (L + 1)
         self.A_out = list(self.A)
         for l in range(1, L):
             if network.keep_prob[l - 1] < 1:
-                self.mask[l] = np.empty((dims[l], m), dtype=dtype)
-                self.A_out[l] = np.empty((dims[l], m), dtype=dtype)
+                self.mask[l] = columns(dims[l], m, dtype)
+                self.A_out[l] = columns(dims[l], m, dtype)
         self.keep_prob = network.keep_prob
         self.Z_norm = [None] * (L + 1)
         self.inv_std = [None] * (L + 1)
         if network.batch_norm:
             for l in range(1, L):
-                self.Z_norm[l] = np.empty((dims[l], m), dtype=dtype)
+                self.Z_norm[l] = columns(dims[l], m, dtype)
                 self.inv_std[l] = np.empty((dims[l], 1), dtype=dtype)
 
     def draw_masks(self, rng):

@@ -1,5 +1,10 @@
 """Parameter updates, each a few in-place operations on the flat vectors.
 
+Only NumPy ufuncs writing into preallocated buffers: no temporaries per
+mini-batch, and no second BLAS library in the loop (SciPy's BLAS runs its own
+thread pool, which fights NumPy's over the cores when both are called turn
+about).
+
 Every optimizer updates the whole flat parameter buffer at once (all layers in
 one call) and keeps its state (velocities, moments, step count) in flat
 vectors of the same layout, so the state can be saved and restored for
@@ -9,17 +14,16 @@ Neural Networks".
 
 import numpy as np
 
-from .blas import axpy, scal
-
 
 class GradientDescent:
     """``theta = theta - learning_rate * dtheta``."""
 
     def __init__(self, n_params, dtype):
-        pass
+        self._step = np.empty(n_params, dtype=dtype)
 
     def update(self, params, grad, learning_rate):
-        axpy(-learning_rate, grad, params)
+        np.multiply(grad, learning_rate, out=self._step)
+        params -= self._step
 
     def get_state(self):
         return {}
@@ -37,12 +41,15 @@ class Momentum:
     def __init__(self, n_params, dtype, beta=0.9):
         self.beta = beta
         self.velocity = np.zeros(n_params, dtype=dtype)
+        self._step = np.empty(n_params, dtype=dtype)
 
     def update(self, params, grad, learning_rate):
-        v = self.velocity
-        scal(self.beta, v)
-        axpy(1 - self.beta, grad, v)
-        axpy(-learning_rate, v, params)
+        v, step = self.velocity, self._step
+        v *= self.beta
+        np.multiply(grad, 1 - self.beta, out=step)
+        v += step
+        np.multiply(v, learning_rate, out=step)
+        params -= step
 
     def get_state(self):
         return {"velocity": self.velocity.copy()}
@@ -62,13 +69,15 @@ class RMSProp:
 
     def update(self, params, grad, learning_rate):
         s, step = self.square_avg, self._step
+        s *= self.beta
         np.multiply(grad, grad, out=step)
-        scal(self.beta, s)
-        axpy(1 - self.beta, step, s)
+        step *= 1 - self.beta
+        s += step
         np.sqrt(s, out=step)
         step += self.epsilon
         np.divide(grad, step, out=step)
-        axpy(-learning_rate, step, params)
+        step *= learning_rate
+        params -= step
 
     def get_state(self):
         return {"square_avg": self.square_avg.copy()}
@@ -92,7 +101,8 @@ class Adagrad:
         np.sqrt(s, out=step)
         step += self.epsilon
         np.divide(grad, step, out=step)
-        axpy(-learning_rate, step, params)
+        step *= learning_rate
+        params -= step
 
     def get_state(self):
         return {"square_sum": self.square_sum.copy()}
@@ -124,11 +134,13 @@ class Adam:
         v, s = self.first_moment, self.second_moment
         step, denom = self._step, self._denominator
         b1, b2 = self.beta_1, self.beta_2
-        scal(b1, v)
-        axpy(1 - b1, grad, v)
+        v *= b1
+        np.multiply(grad, 1 - b1, out=step)
+        v += step
+        s *= b2
         np.multiply(grad, grad, out=step)
-        scal(b2, s)
-        axpy(1 - b2, step, s)
+        step *= 1 - b2
+        s += step
         # lr v_hat / (sqrt(s_hat) + eps), regrouped exactly (no approximation)
         # so the bias corrections become scalars instead of two more passes:
         #   = lr sqrt(1 - b2^t) / (1 - b1^t) * v / (sqrt(s) + eps sqrt(1 - b2^t))
@@ -136,7 +148,8 @@ class Adam:
         np.sqrt(s, out=denom)
         denom += self.epsilon * root_correction
         np.divide(v, denom, out=step)
-        axpy(-learning_rate * root_correction / (1 - b1**self.t), step, params)
+        step *= learning_rate * root_correction / (1 - b1**self.t)
+        params -= step
 
     def get_state(self):
         return {
