@@ -9,14 +9,29 @@ rule. ``solver="lbfgs"`` hands the full-batch cost to scipy instead.
 
 import time
 import warnings
+from contextlib import nullcontext
+from functools import cache
 
 import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import ThreadpoolController
 
 from .nn.losses import LOSSES
 from .nn.schedules import ADAPTIVE_DIVISOR, ADAPTIVE_MIN_LEARNING_RATE, SCHEDULES
+
+#: Below this many floating-point operations per mini-batch forward pass, BLAS
+#: runs on one thread: waking a second thread for products this small costs
+#: more than it saves, and on a busy machine it stalls (measured with
+#: benchmarks/run.py: at batch 200, a float32 epoch is faster on one thread).
+SINGLE_THREAD_FLOPS = 20e6
+
+
+@cache
+def _thread_pools():
+    """The process's thread pools, inspected once (0.4 ms a time, too slow per fit)."""
+    return ThreadpoolController()
 
 
 class DivergenceError(ValueError):
@@ -142,13 +157,18 @@ class Trainer:
         decay = SCHEDULES[schedule]
         return decay(est._learning_rate, est.n_iter_, getattr(est, "decay_rate", 0.0), getattr(est, "decay_steps", 1))
 
+    def _blas_threads(self):
+        """One BLAS thread for small mini-batches, the library's default otherwise."""
+        flops = 2 * min(self.batch_size, self.X.shape[0]) * self.network.n_weights
+        return _thread_pools().limit(limits=1, user_api="blas") if flops < SINGLE_THREAD_FLOPS else nullcontext()
+
     def run(self, max_epochs, warn_on_max_iter=True):
         """Run up to ``max_epochs`` epochs; stop early on the stopping rule or Ctrl-C."""
         est = self.est
         try:
             # A diverging fit overflows; it is reported as one clear error
             # naming learning_rate, not as a stream of RuntimeWarnings.
-            with np.errstate(over="ignore", invalid="ignore"):
+            with np.errstate(over="ignore", invalid="ignore"), self._blas_threads():
                 converged = self._run_epochs(max_epochs)
         except KeyboardInterrupt:
             warnings.warn(
