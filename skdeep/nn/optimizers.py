@@ -15,7 +15,33 @@ Neural Networks".
 import numpy as np
 
 
-class GradientDescent:
+class _Optimizer:
+    """State handling shared by the optimizers.
+
+    ``_state_vectors`` names the flat state vectors; ``get_state`` copies them
+    out and ``set_state`` copies them back in (for ``warm_start``).
+    """
+
+    _state_vectors = ()
+
+    def get_state(self):
+        return {name: getattr(self, name).copy() for name in self._state_vectors}
+
+    def set_state(self, state):
+        for name in self._state_vectors:
+            getattr(self, name)[...] = state[name]
+
+
+def _adaptive_step(params, grad, square, step, epsilon, learning_rate):
+    """``theta -= learning_rate * dtheta / (sqrt(square) + epsilon)``, using ``step`` as scratch."""
+    np.sqrt(square, out=step)
+    step += epsilon
+    np.divide(grad, step, out=step)
+    step *= learning_rate
+    params -= step
+
+
+class GradientDescent(_Optimizer):
     """``theta = theta - learning_rate * dtheta``."""
 
     def __init__(self, n_params, dtype):
@@ -25,18 +51,14 @@ class GradientDescent:
         np.multiply(grad, learning_rate, out=self._step)
         params -= self._step
 
-    def get_state(self):
-        return {}
 
-    def set_state(self, state):
-        pass
-
-
-class Momentum:
+class Momentum(_Optimizer):
     """Gradient descent with momentum (exponentially weighted gradients).
 
     ``v = beta v + (1 - beta) dtheta``; ``theta = theta - learning_rate v``.
     """
+
+    _state_vectors = ("velocity",)
 
     def __init__(self, n_params, dtype, beta=0.9):
         self.beta = beta
@@ -51,15 +73,11 @@ class Momentum:
         np.multiply(v, learning_rate, out=step)
         params -= step
 
-    def get_state(self):
-        return {"velocity": self.velocity.copy()}
 
-    def set_state(self, state):
-        self.velocity[...] = state["velocity"]
-
-
-class RMSProp:
+class RMSProp(_Optimizer):
     """``s = beta s + (1 - beta) dtheta^2``; ``theta -= lr dtheta / (sqrt(s) + eps)``."""
+
+    _state_vectors = ("square_avg",)
 
     def __init__(self, n_params, dtype, beta=0.9, epsilon=1e-8):
         self.beta = beta
@@ -73,21 +91,13 @@ class RMSProp:
         np.multiply(grad, grad, out=step)
         step *= 1 - self.beta
         s += step
-        np.sqrt(s, out=step)
-        step += self.epsilon
-        np.divide(grad, step, out=step)
-        step *= learning_rate
-        params -= step
-
-    def get_state(self):
-        return {"square_avg": self.square_avg.copy()}
-
-    def set_state(self, state):
-        self.square_avg[...] = state["square_avg"]
+        _adaptive_step(params, grad, s, step, self.epsilon, learning_rate)
 
 
-class Adagrad:
+class Adagrad(_Optimizer):
     """``s = s + dtheta^2``; ``theta -= lr dtheta / (sqrt(s) + eps)``."""
+
+    _state_vectors = ("square_sum",)
 
     def __init__(self, n_params, dtype, epsilon=1e-8):
         self.epsilon = epsilon
@@ -98,26 +108,18 @@ class Adagrad:
         s, step = self.square_sum, self._step
         np.multiply(grad, grad, out=step)
         s += step
-        np.sqrt(s, out=step)
-        step += self.epsilon
-        np.divide(grad, step, out=step)
-        step *= learning_rate
-        params -= step
-
-    def get_state(self):
-        return {"square_sum": self.square_sum.copy()}
-
-    def set_state(self, state):
-        self.square_sum[...] = state["square_sum"]
+        _adaptive_step(params, grad, s, step, self.epsilon, learning_rate)
 
 
-class Adam:
+class Adam(_Optimizer):
     """Adam with bias correction (Kingma and Ba, 2015), as the course writes it.
 
     ``v = beta_1 v + (1 - beta_1) dtheta``, ``s = beta_2 s + (1 - beta_2) dtheta^2``,
     ``v_hat = v / (1 - beta_1^t)``, ``s_hat = s / (1 - beta_2^t)``,
     ``theta -= lr v_hat / (sqrt(s_hat) + eps)``.
     """
+
+    _state_vectors = ("first_moment", "second_moment")
 
     def __init__(self, n_params, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
         self.beta_1 = beta_1
@@ -152,16 +154,11 @@ class Adam:
         params -= step
 
     def get_state(self):
-        return {
-            "t": self.t,
-            "first_moment": self.first_moment.copy(),
-            "second_moment": self.second_moment.copy(),
-        }
+        return {"t": self.t, **super().get_state()}
 
     def set_state(self, state):
         self.t = int(state["t"])
-        self.first_moment[...] = state["first_moment"]
-        self.second_moment[...] = state["second_moment"]
+        super().set_state(state)
 
 
 #: Solver name -> optimizer class (``lbfgs`` is handled by the estimator).
