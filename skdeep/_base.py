@@ -6,6 +6,7 @@ the dtype, run the epochs and expose fitted attributes. The math itself lives
 in :mod:`skdeep.nn`.
 """
 
+import copy
 import warnings
 
 import numpy as np
@@ -106,7 +107,12 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
     def _fit(
         self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None, classes=None, partial=False
     ):
-        saved_state = {key: list(value) if isinstance(value, list) else value for key, value in vars(self).items()}
+        # Training appends to the history lists and advances the random stream
+        # in place: those are copied; everything else is replaced, not mutated.
+        saved_state = {
+            key: list(value) if isinstance(value, list) else copy.deepcopy(value) if key == "_rng" else value
+            for key, value in vars(self).items()
+        }
         try:
             return self._fit_or_raise(X, y, sample_weight, X_val, y_val, sample_weight_val, classes, partial)
         except BaseException:

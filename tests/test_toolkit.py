@@ -349,3 +349,16 @@ def test_a_scorer_that_fails_on_the_validation_set_says_so():
     X, y = rng.standard_normal((12, 2)), np.array([0, 1] * 6)
     with pytest.raises(ValueError, match="could not score the 1 validation examples with scoring='neg_log_loss'"):
         DeepNetClassifier(early_stopping=True, scoring="neg_log_loss", validation_fraction=0.05).fit(X, y)
+
+
+def test_a_failed_warm_fit_leaves_the_model_and_its_random_stream_as_they_were(moons):
+    X, y = moons
+    model = _moons_net(max_iter=3, warm_start=True, shuffle=True, dropout=0.2).fit(X, y)
+    before = {name: value.copy() for name, value in model.parameters_.items()}
+    rng_state = model._rng.get_state()[1].copy()
+    with pytest.raises(ValueError, match="Training diverged"):
+        model.set_params(solver="gd", learning_rate=1e30).fit(X * 1e3, y)
+    for name, value in before.items():
+        np.testing.assert_array_equal(model.parameters_[name], value)
+    np.testing.assert_array_equal(model._rng.get_state()[1], rng_state)
+    assert model.n_iter_ == 3 and len(model.loss_curve_) == 3
