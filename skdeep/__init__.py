@@ -3,6 +3,15 @@
 from ._deepnet import DeepNetClassifier
 from ._gradient_check import gradient_check
 from ._logistic import LogisticRegressionGD
+from ._persistence import ModelFileError, load, save
 from ._version import __version__
 
-__all__ = ["DeepNetClassifier", "LogisticRegressionGD", "__version__", "gradient_check"]
+__all__ = [
+    "DeepNetClassifier",
+    "LogisticRegressionGD",
+    "ModelFileError",
+    "__version__",
+    "gradient_check",
+    "load",
+    "save",
+]
