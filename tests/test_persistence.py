@@ -95,7 +95,7 @@ def test_an_unfitted_estimator_round_trips(tmp_path):
 
 
 def test_values_the_format_cannot_hold_are_refused_at_save(tmp_path):
-    with pytest.raises(TypeError, match="cannot store params.scoring"):
+    with pytest.raises(TypeError, match=r"cannot store params\.scoring"):
         skdeep.save(DeepNetClassifier(scoring=lambda est, X, y: 0.0), tmp_path / "m.skdeep")
     with pytest.raises(TypeError, match="skdeep's estimators only"):
         skdeep.save(object(), tmp_path / "m.skdeep")
@@ -169,14 +169,14 @@ def _forge(path, target, edit_manifest, extra_members=()):
 def test_a_newer_format_is_refused_with_advice(saved, tmp_path):
     _, path = saved
     forged = _forge(path, tmp_path / "new.skdeep", lambda m: m.update(format_version=99))
-    with pytest.raises(ModelFileError, match="format 99.*Upgrade skdeep"):
+    with pytest.raises(ModelFileError, match=r"format 99.*Upgrade skdeep"):
         skdeep.load(forged)
 
 
 def test_loading_never_runs_code(saved, tmp_path):
     _, path = saved
     forged = _forge(path, tmp_path / "class.skdeep", lambda m: m.update({"class": "os.system"}))
-    with pytest.raises(ModelFileError, match="unknown estimator class 'os.system'"):
+    with pytest.raises(ModelFileError, match=r"unknown estimator class 'os\.system'"):
         skdeep.load(forged)
     import io
 
