@@ -4,10 +4,12 @@ from ._deepnet import DeepNetClassifier
 from ._gradient_check import gradient_check
 from ._logistic import LogisticRegressionGD
 from ._persistence import ModelFileError, load, save
+from ._training import DivergenceError
 from ._version import __version__
 
 __all__ = [
     "DeepNetClassifier",
+    "DivergenceError",
     "LogisticRegressionGD",
     "ModelFileError",
     "__version__",

@@ -179,12 +179,9 @@ class Trainer:
             )
             self.restore_best()
             return
-        if not np.all(np.isfinite(self.network.params)):
-            raise DivergenceError(
-                _divergence_message(self.learning_rate(), est.n_iter_, "the weights are no longer finite")
-            )
         if getattr(est, "early_stopping", False):
             self.restore_best()
+        self.ensure_finite_outputs(self.learning_rate())
         if warn_on_max_iter and self._stopping_rule_active() and not converged:
             warnings.warn(
                 f"{type(est).__name__}: max_iter={est.max_iter} epochs reached before the "
@@ -251,6 +248,38 @@ class Trainer:
             self.best_stats = self.network.get_batch_norm_stats()
         return score
 
+    def ensure_finite_outputs(self, learning_rate):
+        """Never leave a model that predicts NaN.
+
+        The last update is applied after the last cost was measured, so the
+        final weights are checked on the training data: if they overflow,
+        the weights of the best epoch come back (with a warning), and if
+        those overflow too, fit fails with a clear error.
+        """
+        est = self.est
+        for attempt in ("final", "best"):
+            if attempt == "best":
+                if self.best_params is None:
+                    break
+                self.restore_best()
+            if np.all(np.isfinite(self.network.params)):
+                est.batch_norm_stats_ = self.network.get_batch_norm_stats()
+                with np.errstate(over="ignore", invalid="ignore"):
+                    finite = np.all(np.isfinite(est._logits(self.X, validate=False)))
+                if finite:
+                    if attempt == "best":
+                        warnings.warn(
+                            f"The last updates overflowed (learning_rate={learning_rate!r} is too large "
+                            "for this data); the model keeps the weights of its best epoch. Lower "
+                            "learning_rate or scale the inputs.",
+                            UserWarning,
+                            stacklevel=5,
+                        )
+                    return
+        raise DivergenceError(
+            _divergence_message(learning_rate, est.n_iter_, "the model's outputs are no longer finite")
+        )
+
     def restore_best(self):
         if self.best_params is not None:
             self.network.params[...] = self.best_params
@@ -297,13 +326,12 @@ class Trainer:
                 options={"maxiter": est.max_iter, "gtol": est.tol, "maxfun": 15 * est.max_iter + 100},
             )
         network.params[...] = result.x
-        if not np.all(np.isfinite(network.params)):
-            raise DivergenceError(_divergence_message("lbfgs", est.n_iter_, "the weights are no longer finite"))
         if network.batch_norm:
             # Full batch: the population statistics are those of the whole
             # data under the final weights (one update of fresh averages).
             network.reset_batch_norm_stats()
             network.forward(X_t, ws, r, update_batch_norm_stats=True)
+        self.ensure_finite_outputs("lbfgs")
         if result.status == 1 and est.tol > 0:
             warnings.warn(
                 f"{type(est).__name__}: lbfgs reached max_iter={est.max_iter} iterations before "

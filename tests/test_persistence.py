@@ -198,3 +198,16 @@ def test_a_foreign_zip_is_refused(tmp_path):
         archive.writestr("readme.txt", "hello")
     with pytest.raises(ModelFileError, match="no skdeep manifest"):
         skdeep.load(path)
+
+
+@pytest.mark.parametrize("name", ["logistic", "batch-norm-dropout"])
+def test_skops_loads_the_estimators_given_their_trusted_types(name, data, tmp_path):
+    sio = pytest.importorskip("skops.io")
+    X, y = data
+    model = CONFIGURATIONS[name]().fit(X, y)
+    path = tmp_path / "model.skops"
+    sio.dump(model, path)
+    untrusted = sio.get_untrusted_types(file=path)
+    assert untrusted == [f"{type(model).__module__}.{type(model).__name__}"]
+    loaded = sio.load(path, trusted=untrusted)
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
