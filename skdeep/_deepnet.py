@@ -358,6 +358,8 @@ class DeepNetClassifier(BaseNetworkClassifier):
             check_number(rates, "dropout", low=0, high=1, high_open=True)
             return None if rates == 0 else (1.0 - rates,) * n_hidden
         try:
+            if isinstance(rates, str):
+                raise TypeError
             rates = tuple(rates)
         except TypeError:
             raise TypeError(

@@ -119,6 +119,20 @@ def test_logistic_learning_rate_accepts_only_auto_as_text(data):
         (dict(beta_1=1.0), ValueError, "beta_1 must be in \\[0, 1\\)"),
         (dict(beta_2=-0.1), ValueError, "beta_2 must be in"),
         (dict(epsilon=0), ValueError, "epsilon must be in \\(0"),
+        (dict(dropout=1.0), ValueError, r"dropout must be in \[0, 1\), got 1.0"),
+        (dict(dropout=(0.2, 1.5)), ValueError, r"dropout has 2 rates but the network has 1 hidden layers"),
+        (dict(dropout=(1.5,)), ValueError, r"dropout\[0\] must be in \[0, 1\)"),
+        (dict(dropout="half"), TypeError, "dropout must be a float or a tuple"),
+        (dict(lr_schedule="cosine"), ValueError, "lr_schedule must be one of 'constant'"),
+        (dict(lr_schedule="exponential", decay_rate=1.0), ValueError, r"decay_rate must be in \[0, 1\)"),
+        (dict(decay_steps=0), ValueError, "decay_steps must be in"),
+        (dict(alpha_l1=-1), ValueError, "alpha_l1 must be in"),
+        (dict(input_noise=-0.1), ValueError, "input_noise must be in"),
+        (dict(batch_norm="yes"), TypeError, "batch_norm must be True or False"),
+        (dict(early_stopping=1), TypeError, "early_stopping must be True or False"),
+        (dict(validation_fraction=1.0), ValueError, "validation_fraction must be in"),
+        (dict(scoring=3), ValueError, "scoring must be None, a scorer name or a callable"),
+        (dict(solver="lbfgs", dropout=0.2), ValueError, "dropout and input_noise need a stochastic solver"),
     ],
 )
 def test_invalid_deepnet_hyperparameters_name_the_parameter(data, params, error, match):
@@ -134,3 +148,37 @@ def test_column_vector_y_warns_and_is_raveled(Estimator, data):
     with pytest.warns(DataConversionWarning, match="column-vector y"):
         model = Estimator(max_iter=3, tol=0).fit(X, y.reshape(-1, 1))
     assert model.predict(X).shape == (20,)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_every_public_method_checks_its_input(Estimator, data):
+    X, y = data
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        Estimator().partial_fit(_with(X, 0, 0, np.nan), y, classes=[0, 1])
+    model = Estimator(max_iter=3, tol=0).fit(X, y)
+    methods = ["predict", "predict_proba", "predict_log_proba"]
+    if hasattr(model, "decision_function"):
+        methods.append("decision_function")
+    for method in methods:
+        with pytest.raises(ValueError, match="dim 3"):
+            getattr(model, method)(X.reshape(20, 3, 1))
+        with pytest.raises(ValueError, match="0 sample"):
+            getattr(model, method)(np.empty((0, 3)))
+        with pytest.raises(ValueError, match="needs numeric X"):
+            getattr(model, method)(np.array([["a", "b", "c"]] * 2))
+    with pytest.raises(ValueError, match="Input X contains infinity"):
+        model.score(_with(X, 1, 1, np.inf), y)
+    with pytest.raises(ValueError, match="X has 2 features"):
+        model.partial_fit(X[:, :2], y)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_a_rejected_fit_leaves_the_fitted_model_untouched(Estimator, data):
+    X, y = data
+    model = Estimator(max_iter=3, tol=0).fit(X, y)
+    before = model.predict_proba(X)
+    with pytest.raises(ValueError):
+        model.fit(_with(X, 0, 0, np.nan), y)
+    with pytest.raises(ValueError):
+        model.set_params(max_iter=0).fit(X, y)
+    np.testing.assert_array_equal(model.predict_proba(X), before)
