@@ -193,6 +193,8 @@ def test_deepnet_grid_search_with_two_jobs_is_deterministic(blobs):
     np.testing.assert_array_equal(
         searches[0].cv_results_["mean_test_score"], searches[1].cv_results_["mean_test_score"]
     )
+    for name, value in searches[0].best_estimator_.parameters_.items():  # bit-identical weights
+        np.testing.assert_array_equal(searches[1].best_estimator_.parameters_[name], value)
     assert searches[1].best_score_ > 0.85
 
 
