@@ -1,6 +1,7 @@
 """skdeep: the neural networks of the deeplearning.ai course as scikit-learn estimators."""
 
 from ._deepnet import DeepNetClassifier
+from ._display import LossCurveDisplay
 from ._gradient_check import gradient_check
 from ._logistic import LogisticRegressionGD
 from ._persistence import ModelFileError, load, save
@@ -11,6 +12,7 @@ __all__ = [
     "DeepNetClassifier",
     "DivergenceError",
     "LogisticRegressionGD",
+    "LossCurveDisplay",
     "ModelFileError",
     "__version__",
     "gradient_check",
