@@ -6,11 +6,14 @@ the dtype, run the epochs and expose fitted attributes. The math itself lives
 in :mod:`skdeep.nn`.
 """
 
+from __future__ import annotations
+
 import copy
 import warnings
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import DataConversionWarning
@@ -81,7 +84,9 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
 
     # -- fit -----------------------------------------------------------------
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(
+        self, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None = None, sample_weight: ArrayLike | None = None
+    ) -> BaseNetworkClassifier:
         """Train for one epoch on the given data, continuing from the current model.
 
         For out-of-core learning: call it once per chunk of data. The first
@@ -430,7 +435,7 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             layers.append(layer)
         return layers
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Probability estimates.
 
         Parameters
@@ -452,7 +457,7 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             return np.column_stack([expit(-z), expit(z)])
         return expit(Z)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> np.ndarray:
         """Logarithm of the probability estimates, computed without ``log(0)``.
 
         Parameters
@@ -471,7 +476,7 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             return np.column_stack([log_expit(-z), log_expit(z)])
         return log_expit(Z)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predict class labels.
 
         Parameters

@@ -1,8 +1,11 @@
 """DeepNetClassifier: the course's L-layer network as a scikit-learn classifier."""
 
+from __future__ import annotations
+
 import numbers
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._base import BaseNetworkClassifier
 from ._params import check_class_weight, check_number, check_option
@@ -245,7 +248,15 @@ class DeepNetClassifier(BaseNetworkClassifier):
         self.beta_2 = beta_2
         self.epsilon = epsilon
 
-    def fit(self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None):
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        X_val: ArrayLike | None = None,
+        y_val: ArrayLike | None = None,
+        sample_weight_val: ArrayLike | None = None,
+    ) -> DeepNetClassifier:
         """Fit the network to data X and labels y.
 
         Parameters

@@ -1,6 +1,9 @@
 """LossCurveDisplay: the course's cost plot, in the manner of scikit-learn's Displays."""
 
+from __future__ import annotations
+
 import numpy as np
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 
@@ -48,7 +51,7 @@ class LossCurveDisplay:
         self.estimator_name = estimator_name
 
     @classmethod
-    def from_estimator(cls, estimator, *, ax=None, name=None):
+    def from_estimator(cls, estimator: BaseEstimator, *, ax=None, name: str | None = None) -> LossCurveDisplay:
         """Plot the loss curves of a fitted skdeep estimator.
 
         Parameters
@@ -77,7 +80,7 @@ class LossCurveDisplay:
         )
         return display.plot(ax=ax)
 
-    def plot(self, ax=None):
+    def plot(self, ax=None) -> LossCurveDisplay:
         """Draw the curves.
 
         Parameters

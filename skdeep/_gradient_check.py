@@ -1,13 +1,22 @@
 """The course's gradient checking, for any skdeep estimator's configuration."""
 
+from __future__ import annotations
+
 import numpy as np
-from sklearn.base import clone
+from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 
 from .nn import initialize_parameters
 
 
-def gradient_check(estimator, X, y, sample_weight=None, epsilon=1e-7):
+def gradient_check(
+    estimator: BaseEstimator,
+    X: ArrayLike,
+    y: ArrayLike,
+    sample_weight: ArrayLike | None = None,
+    epsilon: float = 1e-7,
+) -> float:
     """Compare backpropagation with a two-sided numerical gradient.
 
     The course's gradient checking: for every parameter ``theta_i``,

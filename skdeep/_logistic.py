@@ -1,7 +1,10 @@
 """LogisticRegressionGD: the course's logistic regression, trained by gradient descent."""
 
+from __future__ import annotations
+
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from scipy.linalg import eigvalsh
 from scipy.sparse.linalg import LinearOperator, eigsh
 from sklearn.utils import gen_batches
@@ -113,7 +116,7 @@ class LogisticRegressionGD(BaseNetworkClassifier):
         self.warm_start = warm_start
         self.verbose = verbose
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> LogisticRegressionGD:
         """Fit the model by gradient descent.
 
         Parameters
@@ -178,7 +181,7 @@ class LogisticRegressionGD(BaseNetworkClassifier):
         self.coef_ = self.parameters_["W1"]
         self.intercept_ = self.parameters_["b1"].ravel()
 
-    def decision_function(self, X):
+    def decision_function(self, X: ArrayLike) -> np.ndarray:
         """The logits ``Z = w^T x + b`` of each sample.
 
         Parameters

@@ -10,9 +10,12 @@ damaged or edited; they are not a signature against someone who rewrites
 them on purpose, which at worst changes numbers, never runs code.
 """
 
+from __future__ import annotations
+
 import hashlib
 import io
 import json
+import os
 import zipfile
 
 import numpy as np
@@ -33,7 +36,7 @@ class ModelFileError(ValueError):
     """The file is not a readable skdeep model file (wrong format, damaged, or too new)."""
 
 
-def save(estimator, path):
+def save(estimator: LogisticRegressionGD | DeepNetClassifier, path: str | os.PathLike) -> None:
     """Save a fitted or unfitted skdeep estimator to ``path`` without pickle.
 
     Parameters
@@ -87,7 +90,7 @@ def save(estimator, path):
             archive.writestr(member, data)
 
 
-def load(path):
+def load(path: str | os.PathLike) -> LogisticRegressionGD | DeepNetClassifier:
     """Load an estimator saved by :func:`save`; never executes code from the file.
 
     Parameters
