@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._base import BaseNetworkClassifier
-from ._params import check_class_weight, check_number, check_option
+from ._params import check_class_weight, check_number, check_option, check_sequence
 from .nn.activations import HIDDEN_ACTIVATIONS
 from .nn.optimizers import Adagrad, Adam, GradientDescent, Momentum, RMSProp
 
@@ -330,14 +330,7 @@ class DeepNetClassifier(BaseNetworkClassifier):
         sizes = self.hidden_layer_sizes
         if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
             sizes = (sizes,)
-        try:
-            if isinstance(sizes, str):
-                raise TypeError
-            sizes = tuple(sizes)
-        except TypeError:
-            raise TypeError(
-                f"hidden_layer_sizes must be a tuple of positive integers; got {self.hidden_layer_sizes!r}."
-            ) from None
+        sizes = check_sequence(sizes, "hidden_layer_sizes", "a tuple of positive integers")
         for i, size in enumerate(sizes):
             check_number(size, f"hidden_layer_sizes[{i}]", integer=True, low=1)
         return tuple(int(size) for size in sizes)
@@ -368,14 +361,7 @@ class DeepNetClassifier(BaseNetworkClassifier):
         if isinstance(rates, numbers.Real) and not isinstance(rates, bool):
             check_number(rates, "dropout", low=0, high=1, high_open=True)
             return None if rates == 0 else (1.0 - rates,) * n_hidden
-        try:
-            if isinstance(rates, str):
-                raise TypeError
-            rates = tuple(rates)
-        except TypeError:
-            raise TypeError(
-                f"dropout must be a float or a tuple of floats (one per hidden layer); got {self.dropout!r}."
-            ) from None
+        rates = check_sequence(rates, "dropout", "a float or a tuple of floats (one per hidden layer)")
         if len(rates) != n_hidden:
             raise ValueError(f"dropout has {len(rates)} rates but the network has {n_hidden} hidden layers.")
         for i, rate in enumerate(rates):

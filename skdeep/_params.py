@@ -53,6 +53,16 @@ def check_number(value, name, *, integer=False, low=None, low_open=False, high=N
     return value
 
 
+def check_sequence(value, name, description):
+    """A tuple from a sequence hyperparameter; a string is not taken as a sequence of characters."""
+    try:
+        if isinstance(value, str):
+            raise TypeError
+        return tuple(value)
+    except TypeError:
+        raise TypeError(f"{name} must be {description}; got {value!r}.") from None
+
+
 def check_option(value, name, options):
     """Check that a string hyperparameter is one of ``options``."""
     if not isinstance(value, str) or value not in options:
