@@ -23,6 +23,7 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from ._callbacks import CallbackSupportMixin, callback_management_context, fit_context
 from ._training import Trainer, Validation
 from .nn import Network, forward_logits, initialize_parameters
 from .nn.activations import log_softmax, softmax
@@ -32,7 +33,7 @@ from .nn.activations import log_softmax, softmax
 PREDICT_CHUNK_BYTES = 16 * 2**20
 
 
-class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
+class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """Validation, training and prediction shared by skdeep's classifiers.
 
     Subclasses store their hyperparameters in ``__init__`` and describe the
@@ -119,7 +120,9 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             for key, value in vars(self).items()
         }
         try:
-            return self._fit_or_raise(X, y, sample_weight, X_val, y_val, sample_weight_val, classes, partial)
+            # Callbacks' teardown runs inside, before any rollback below.
+            with callback_management_context(self):
+                return self._fit_or_raise(X, y, sample_weight, X_val, y_val, sample_weight_val, classes, partial)
         except BaseException:
             # Bad input or a diverging fit leaves the estimator as it was
             # (unfitted, or the previous model): never half-trained or NaN.
@@ -174,14 +177,20 @@ class BaseNetworkClassifier(ClassifierMixin, BaseEstimator):
             self._best_score = -np.inf
             self._no_improvement_count = 0
         self._expose(network)
-        trainer = Trainer(self, network, optimizer, X, Y, sample_weight, rng, validation)
+        max_epochs = 1 if partial else self.max_iter
+        callbacks = fit_context(self, max_epochs)
+        if callbacks is not None:
+            callbacks.call_on_fit_task_begin(estimator=self, X=X, y=y)
+        trainer = Trainer(self, network, optimizer, X, Y, sample_weight, rng, validation, callbacks, y)
         if optimizer is None:
             trainer.run_lbfgs()
         else:
-            trainer.run(max_epochs=1 if partial else self.max_iter, warn_on_max_iter=not partial)
+            trainer.run(max_epochs=max_epochs, warn_on_max_iter=not partial)
         self._rng = rng
         self._optimizer_state = (type(optimizer).__name__, optimizer.get_state()) if optimizer else None
         self._finalize(network)
+        if callbacks is not None:
+            callbacks.call_on_fit_task_end(estimator=self, X=X, y=y, reconstruction_attributes={})
         return self
 
     def _build_network(self, n_features, n_outputs, dtype):

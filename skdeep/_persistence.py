@@ -20,6 +20,7 @@ import zipfile
 
 import numpy as np
 
+from ._callbacks import CALLBACK_ATTRIBUTES
 from ._deepnet import DeepNetClassifier
 from ._logistic import LogisticRegressionGD
 from ._version import __version__
@@ -71,7 +72,9 @@ def save(estimator: LogisticRegressionGD | DeepNetClassifier, path: str | os.Pat
                 key: value
                 for key, value in vars(estimator).items()
                 # coefs_, coef_, ... are views of parameters_, rebuilt on load.
-                if key not in estimator.get_params(deep=False) and key not in estimator._derived_attributes
+                if key not in estimator.get_params(deep=False)
+                and key not in estimator._derived_attributes
+                and key not in CALLBACK_ATTRIBUTES  # runtime tools, not the model
             },
             "state",
         ),

@@ -68,15 +68,22 @@ class Trainer:
         For shuffling, dropout masks and input noise.
     validation : Validation or None
         Held-out data to monitor each epoch.
+    callbacks : sklearn.callback.CallbackContext or None
+        The fit's root callback context: each epoch is one of its subtasks.
+    y : array-like or None
+        The labels, for the callbacks.
     """
 
-    def __init__(self, estimator, network, optimizer, X, Y, sample_weight, rng, validation=None):
+    def __init__(
+        self, estimator, network, optimizer, X, Y, sample_weight, rng, validation=None, callbacks=None, y=None
+    ):
         self.est = estimator
         self.network = network
         self.optimizer = optimizer
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.rng = rng
         self.validation = validation
+        self.callbacks, self.y = callbacks, y  # scikit-learn's callback context, labels
         self.total_weight = float(sample_weight.sum())
         # The course's L2 term lambda/(2m) sum ||W||^2 (and L1's lambda/m sum |W|),
         # with m the total weight of the data: the same regularization whatever
@@ -200,6 +207,7 @@ class Trainer:
         patience = getattr(est, "n_iter_no_change", 1)
         for _ in range(max_epochs):
             start = time.perf_counter()
+            epoch_callbacks = self._begin_epoch_callbacks()
             learning_rate = self.learning_rate()
             cost = self.epoch(learning_rate)
             est.loss_curve_.append(cost)
@@ -209,6 +217,8 @@ class Trainer:
             score = self._monitored_score(cost)
             if est.verbose:
                 self._print_progress(cost, time.perf_counter() - start)
+            if epoch_callbacks is not None and self._end_epoch_callbacks(epoch_callbacks):
+                return True  # a callback asked to stop
             if est._stop_on_gradient:
                 # Convex full-batch problems: self.grad is the gradient at the
                 # start of this epoch.
@@ -229,6 +239,27 @@ class Trainer:
                         continue
                 return True
         return False
+
+    def _begin_epoch_callbacks(self):
+        if self.callbacks is None:
+            return None
+        context = self.callbacks.subcontext(task_name="epoch")
+        context.call_on_fit_task_begin(estimator=self.est, X=self.X, y=self.y)
+        return context
+
+    def _end_epoch_callbacks(self, context):
+        """End the epoch's callback task; True when a callback asks to stop."""
+        network = self.network
+        return context.call_on_fit_task_end(
+            estimator=self.est,
+            X=self.X,
+            y=self.y,
+            # Computed only if a callback asks for the fitted estimator.
+            reconstruction_attributes=lambda: {
+                "parameters_": network.get_parameters(),
+                "batch_norm_stats_": network.get_batch_norm_stats(),
+            },
+        )
 
     def _monitored_score(self, cost):
         """Score of the epoch (greater is better); snapshots the best weights."""

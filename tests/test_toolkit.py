@@ -208,7 +208,8 @@ def test_early_stopping_splits_off_validation_fraction(moons, monkeypatch):
     original = skdeep._training.Trainer.__init__
 
     def spy(self, estimator, network, optimizer, X_train, *args, **kwargs):
-        sizes.append((X_train.shape[0], args[-1].X.shape[0]))
+        validation = args[3]  # after Y, sample_weight, rng
+        sizes.append((X_train.shape[0], validation.X.shape[0]))
         original(self, estimator, network, optimizer, X_train, *args, **kwargs)
 
     monkeypatch.setattr(skdeep._training.Trainer, "__init__", spy)

@@ -1,0 +1,135 @@
+"""Sphinx configuration for the skdeep documentation.
+
+Build from the repository root, with skdeep importable::
+
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+The build needs no network access: intersphinx is deliberately not enabled.
+"""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+DOCS_DIR = Path(__file__).resolve().parent
+REPO_DIR = DOCS_DIR.parent
+
+# Use the working tree's skdeep even when it is not installed.
+sys.path.insert(0, str(REPO_DIR))
+
+import skdeep  # noqa: E402
+
+# Examples draw with matplotlib; never open a window.
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+# -- Project information -----------------------------------------------------
+
+project = "skdeep"
+author = "The skdeep developers"
+copyright = "The skdeep developers, BSD-3-Clause"
+version = release = skdeep.__version__
+
+# -- General configuration ---------------------------------------------------
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+    "myst_parser",
+]
+
+templates_path = ["_templates"]
+# benchmarks.md is pulled into benchmarks.rst with an include directive; it is
+# not a page of its own.
+exclude_patterns = ["_build", "benchmarks.md", "gallery_header.rst"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+
+# Autosummary writes one page per public name into gen_modules/ (git-ignored).
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": True}
+autodoc_typehints = "none"  # numpydoc's Parameters sections already give types
+
+# numpydoc: autosummary tables list the members; no member stubs of their own.
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+
+# -- sphinx-gallery ----------------------------------------------------------
+
+# sphinx-gallery needs a header file (GALLERY_HEADER.rst) in the examples
+# directory. While examples/ has none, the scripts are copied next to
+# docs/gallery_header.rst into a staging directory under docs/_build
+# (git-ignored) and the gallery is built from there; once examples/ has its
+# own GALLERY_HEADER.rst, the gallery is built from ../examples directly.
+EXAMPLES_DIR = REPO_DIR / "examples"
+if (EXAMPLES_DIR / "GALLERY_HEADER.rst").is_file() or (EXAMPLES_DIR / "README.txt").is_file():
+    gallery_src = EXAMPLES_DIR
+else:
+    gallery_src = DOCS_DIR / "_build" / "gallery_src"
+    if gallery_src.exists():
+        shutil.rmtree(gallery_src)
+    gallery_src.mkdir(parents=True)
+    for script in sorted(EXAMPLES_DIR.glob("*.py")):
+        shutil.copy2(script, gallery_src / script.name)
+    shutil.copy2(DOCS_DIR / "gallery_header.rst", gallery_src / "GALLERY_HEADER.rst")
+
+sphinx_gallery_conf = {
+    "examples_dirs": os.path.relpath(gallery_src, DOCS_DIR),
+    "gallery_dirs": "auto_examples",
+    # Run every example, not only the plot_* ones: all four take seconds.
+    "filename_pattern": r".*\.py$",
+    "within_subsection_order": "FileNameSortKey",
+    "backreferences_dir": "gen_modules/backreferences",
+    "doc_module": ("skdeep",),
+    "reference_url": {"skdeep": None},
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "abort_on_example_error": True,
+    "matplotlib_animations": False,
+    "image_scrapers": ("matplotlib",),
+    "min_reported_time": 1,
+}
+
+# -- HTML output -------------------------------------------------------------
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"skdeep {release}"
+html_theme_options = {
+    "navbar_align": "left",
+    "show_prev_next": False,
+    "secondary_sidebar_items": ["page-toc"],
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+}
+html_sidebars = {"index": [], "names": [], "performance": []}
+html_static_path = []
+html_show_sourcelink = False
+
+
+# -- Docstrings inherited from scikit-learn -----------------------------------
+
+# The estimators inherit methods from scikit-learn (score, get_params,
+# get_metadata_routing, set_fit_request, ...) whose docstrings cross-reference
+# scikit-learn's own documentation (labels such as ``metadata_routing``,
+# glossary terms such as ``meta-estimator``). Without intersphinx (the build
+# is offline) those targets do not exist here, so in docstrings that come from
+# scikit-learn, and only there, such references are rendered as plain text.
+# skdeep's own docstrings are left exactly as written.
+import re  # noqa: E402
+
+_SKLEARN_ROLE = re.compile(r":(?:ref|term):`([^`<]+?)(?:\s*<[^`>]+>)?`")
+
+
+def _plain_sklearn_refs(app, what, name, obj, options, lines):
+    module = getattr(obj, "__module__", None) or ""
+    if not module.startswith("sklearn"):
+        return
+    text = _SKLEARN_ROLE.sub(lambda match: f"*{match.group(1).strip()}*", "\n".join(lines))
+    lines[:] = text.split("\n")
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _plain_sklearn_refs, priority=400)

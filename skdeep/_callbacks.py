@@ -1,0 +1,32 @@
+"""scikit-learn's callback API (``sklearn.callback``, experimental since 1.9), where it exists.
+
+With scikit-learn 1.9 or newer the estimators accept ``set_callbacks`` and
+report a root task per fit and one subtask per epoch, so scikit-learn's own
+``ProgressBar`` and ``ScoringMonitor`` work on them (also inside Pipeline and
+GridSearchCV). With an older scikit-learn none of this exists and nothing
+changes.
+"""
+
+from contextlib import nullcontext
+
+try:
+    from sklearn.callback import CallbackSupportMixin
+    from sklearn.callback._callback_support import callback_management_context
+except ImportError:  # scikit-learn < 1.9
+
+    class CallbackSupportMixin:
+        """Stand-in: no callback API in this scikit-learn."""
+
+    def callback_management_context(estimator):
+        return nullcontext()
+
+
+#: Instance attributes of the callback machinery: runtime state, not model state.
+CALLBACK_ATTRIBUTES = ("_skl_callbacks", "_skl_callbacks_to_teardown", "_callback_fit_ctx", "_parent_callback_ctx")
+
+
+def fit_context(estimator, max_epochs):
+    """The root callback context of a fit, or None without the callback API."""
+    if not hasattr(estimator, "_init_callback_context"):
+        return None
+    return estimator._init_callback_context(max_subtasks=max_epochs)
