@@ -42,8 +42,9 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-# benchmarks.md is pulled into benchmarks.rst with an include directive; it is
-# not a page of its own.
+# benchmarks.md (written by benchmarks/run.py) is included by performance.md,
+# the Benchmarks page; it is not a page of its own. gallery_header.rst becomes
+# the gallery's GALLERY_HEADER.rst (see below).
 exclude_patterns = ["_build", "benchmarks.md", "gallery_header.rst"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
