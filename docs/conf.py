@@ -8,7 +8,6 @@ The build needs no network access: intersphinx is deliberately not enabled.
 """
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -43,9 +42,8 @@ extensions = [
 
 templates_path = ["_templates"]
 # benchmarks.md (written by benchmarks/run.py) is included by performance.md,
-# the Benchmarks page; it is not a page of its own. gallery_header.rst becomes
-# the gallery's GALLERY_HEADER.rst (see below).
-exclude_patterns = ["_build", "benchmarks.md", "gallery_header.rst"]
+# the Benchmarks page; it is not a page of its own.
+exclude_patterns = ["_build", "benchmarks.md"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 
@@ -60,25 +58,11 @@ numpydoc_class_members_toctree = False
 
 # -- sphinx-gallery ----------------------------------------------------------
 
-# sphinx-gallery needs a header file (GALLERY_HEADER.rst) in the examples
-# directory. While examples/ has none, the scripts are copied next to
-# docs/gallery_header.rst into a staging directory under docs/_build
-# (git-ignored) and the gallery is built from there; once examples/ has its
-# own GALLERY_HEADER.rst, the gallery is built from ../examples directly.
+# The gallery is built from ../examples (its header is examples/GALLERY_HEADER.rst).
 EXAMPLES_DIR = REPO_DIR / "examples"
-if (EXAMPLES_DIR / "GALLERY_HEADER.rst").is_file() or (EXAMPLES_DIR / "README.txt").is_file():
-    gallery_src = EXAMPLES_DIR
-else:
-    gallery_src = DOCS_DIR / "_build" / "gallery_src"
-    if gallery_src.exists():
-        shutil.rmtree(gallery_src)
-    gallery_src.mkdir(parents=True)
-    for script in sorted(EXAMPLES_DIR.glob("*.py")):
-        shutil.copy2(script, gallery_src / script.name)
-    shutil.copy2(DOCS_DIR / "gallery_header.rst", gallery_src / "GALLERY_HEADER.rst")
 
 sphinx_gallery_conf = {
-    "examples_dirs": os.path.relpath(gallery_src, DOCS_DIR),
+    "examples_dirs": os.path.relpath(EXAMPLES_DIR, DOCS_DIR),
     "gallery_dirs": "auto_examples",
     # Run every example, not only the plot_* ones: all four take seconds.
     "filename_pattern": r".*\.py$",
@@ -92,6 +76,9 @@ sphinx_gallery_conf = {
     "matplotlib_animations": False,
     "image_scrapers": ("matplotlib",),
     "min_reported_time": 1,
+    # No sg_execution_times.rst pages: the root one would land in docs/
+    # itself, outside the git-ignored output directories.
+    "write_computation_times": False,
 }
 
 # -- HTML output -------------------------------------------------------------

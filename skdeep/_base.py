@@ -345,7 +345,7 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator
             except ValueError:  # a class too small to stratify
                 split = train_test_split(np.arange(X.shape[0]), test_size=self.validation_fraction, random_state=rng)
             train, held_out = split
-            if len(np.unique(y[train], axis=0)) < 2 and y.ndim == 1:
+            if y.ndim == 1 and len(np.unique(y[train])) < 2:
                 raise ValueError("validation_fraction leaves a single class in the training part; lower it.")
             # Y is (n_outputs, m) stored by example: take examples as rows of Y^T.
             X_val, y_val, Y_val, weight_val = X[held_out], y[held_out], Y.T[held_out].T, sample_weight[held_out]
