@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
-from scipy.special import expit, log_expit
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import check_scoring
@@ -26,7 +26,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from ._callbacks import CallbackSupportMixin, callback_management_context, fit_context
 from ._training import Trainer, Validation
 from .nn import Network, forward_logits, initialize_parameters
-from .nn.activations import log_softmax, softmax
+from .nn.activations import log_sigmoid, log_softmax, softmax
 
 #: Working memory for one chunk of rows at predict time. Activations of a
 #: chunk take at most this much, whatever the number of rows predicted.
@@ -482,8 +482,8 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator
             return np.ascontiguousarray(log_softmax(Z.T).T)
         if self.n_outputs_ == 1 and len(self.classes_) == 2:
             z = Z[:, 0]
-            return np.column_stack([log_expit(-z), log_expit(z)])
-        return log_expit(Z)
+            return np.column_stack([log_sigmoid(-z), log_sigmoid(z)])
+        return log_sigmoid(Z)
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Predict class labels.

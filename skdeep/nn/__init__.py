@@ -6,7 +6,7 @@ The estimators in :mod:`skdeep` validate data, transpose scikit-learn's
 ``(m, n_x)`` input once (as a view) and drive these pieces.
 """
 
-from .activations import DERIVATIVES, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .activations import DERIVATIVES, HIDDEN_ACTIVATIONS
 from .initializers import INITIALIZERS, initialize_parameters
 from .losses import LOSSES, output_gradient
 from .network import Network, Workspace, forward_logits
@@ -18,7 +18,6 @@ __all__ = [
     "INITIALIZERS",
     "LOSSES",
     "OPTIMIZERS",
-    "OUTPUT_ACTIVATIONS",
     "Network",
     "Workspace",
     "forward_logits",

@@ -115,9 +115,3 @@ DERIVATIVES = {
     "leaky_relu": leaky_relu_derivative,
     "identity": identity_derivative,
 }
-
-#: Output activations: name -> (in-place ``g``, ``log g``).
-OUTPUT_ACTIVATIONS = {
-    "sigmoid": (sigmoid, log_sigmoid),
-    "softmax": (softmax, log_softmax),
-}

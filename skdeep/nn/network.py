@@ -214,9 +214,6 @@ class Network:
             self.running_var[l][...] = 0
         self.batch_norm_updates = 0
 
-    def uses_dropout(self):
-        return any(p < 1 for p in self.keep_prob)
-
     # -- training: forward, cost, backward into preallocated buffers ---------
 
     def workspace(self, m):
