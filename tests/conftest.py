@@ -3,6 +3,21 @@ import pytest
 from sklearn.datasets import load_breast_cancer, load_digits, load_iris
 from sklearn.preprocessing import StandardScaler
 
+from skdeep import DeepNetClassifier, LogisticRegressionGD
+
+# One small configuration of each estimator, with fixed iteration counts
+# (tol=0): the tests using it are about the plumbing, not the optimum.
+ESTIMATORS = {
+    "logistic": lambda: LogisticRegressionGD(max_iter=500, tol=0),
+    "deepnet": lambda: DeepNetClassifier(hidden_layer_sizes=(16,), random_state=0, max_iter=60, tol=0),
+}
+
+
+@pytest.fixture(params=sorted(ESTIMATORS))
+def make_estimator(request):
+    """A factory of each estimator in turn."""
+    return ESTIMATORS[request.param]
+
 
 @pytest.fixture(scope="session")
 def breast_cancer():

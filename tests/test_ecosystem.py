@@ -14,17 +14,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.fixes import parse_version
 
-from skdeep import DeepNetClassifier, LogisticRegressionGD
+from skdeep import LogisticRegressionGD
 
-ESTIMATORS = {
-    "logistic": lambda: LogisticRegressionGD(max_iter=200, tol=0),
-    "deepnet": lambda: DeepNetClassifier(hidden_layer_sizes=(16,), max_iter=40, tol=0, random_state=0),
-}
-
-
-@pytest.fixture(params=sorted(ESTIMATORS))
-def make_estimator(request):
-    return ESTIMATORS[request.param]
+from .conftest import ESTIMATORS
 
 
 @pytest.fixture

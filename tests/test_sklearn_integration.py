@@ -17,17 +17,6 @@ from sklearn.preprocessing import StandardScaler
 import skdeep._base
 from skdeep import DeepNetClassifier, LogisticRegressionGD
 
-ESTIMATORS = {
-    # Fixed iteration counts (tol=0): these tests are about the plumbing.
-    "logistic": lambda: LogisticRegressionGD(max_iter=500, tol=0),
-    "deepnet": lambda: DeepNetClassifier(hidden_layer_sizes=(16,), random_state=0, max_iter=60, tol=0),
-}
-
-
-@pytest.fixture(params=sorted(ESTIMATORS))
-def make_estimator(request):
-    return ESTIMATORS[request.param]
-
 
 def test_cross_validate_in_pipeline(make_estimator, scaled_breast_cancer):
     X, y = scaled_breast_cancer
