@@ -88,13 +88,17 @@ class Trainer:
         # The course's L2 term lambda/(2m) sum ||W||^2 (and L1's lambda/m sum |W|),
         # with m the total weight of the data: the same regularization whatever
         # the batch size.
-        self.l2 = estimator.alpha / self.total_weight
-        self.l1 = getattr(estimator, "alpha_l1", 0.0) / self.total_weight
-        self.input_noise = getattr(estimator, "input_noise", 0.0)
+        # Python floats: a NumPy float64 scalar (from a parameter grid, say)
+        # would promote float32 arithmetic to float64.
+        self.l2 = float(estimator.alpha) / self.total_weight
+        self.l1 = float(getattr(estimator, "alpha_l1", 0.0)) / self.total_weight
+        self.input_noise = float(getattr(estimator, "input_noise", 0.0))
         self.batch_size = estimator._spec_batch_size(X.shape[0])
         self.grad = np.empty(network.n_params, dtype=network.dtype)
         self.best_params = None
         self._workspaces = {}
+        self._gathered = {}
+        self._full_batch_shares = None
 
     # -- one epoch -------------------------------------------------------------
 
@@ -112,8 +116,11 @@ class Trainer:
         X, Y, weight = self.X, self.Y, self.sample_weight
         n_samples = X.shape[0]
         if self.batch_size >= n_samples:
-            # Full batch, the course's setting: X.T is a view of the input.
-            yield X.T, Y, weight / self.total_weight, 1.0
+            # Full batch, the course's setting: X.T is a view of the input,
+            # and the examples' shares are the same every epoch.
+            if self._full_batch_shares is None:
+                self._full_batch_shares = weight / self.total_weight
+            yield X.T, Y, self._full_batch_shares, 1.0
             return
         Y_rows = Y.T  # one row per example, like X: batches are row selections
         order = self.rng.permutation(n_samples) if getattr(self.est, "shuffle", False) else None
@@ -124,7 +131,23 @@ class Trainer:
             batch_total = float(batch_weight.sum())
             if batch_total == 0:
                 continue  # only zero-weight examples: nothing to learn from
-            yield X[rows].T, Y_rows[rows].T, batch_weight / batch_total, batch_total / self.total_weight
+            if order is None or sp.issparse(X):
+                X_batch, Y_batch = X[rows], Y_rows[rows]
+            else:
+                # Shuffled rows are copied into buffers reused from batch to batch.
+                X_batch, Y_batch = self._gather_buffers(len(rows))
+                X.take(rows, axis=0, out=X_batch)
+                Y_rows.take(rows, axis=0, out=Y_batch)
+            yield X_batch.T, Y_batch.T, batch_weight / batch_total, batch_total / self.total_weight
+
+    def _gather_buffers(self, m):
+        """``(m, n_x)`` and ``(m, n_out)`` arrays to copy a shuffled batch's rows into."""
+        if m not in self._gathered:
+            self._gathered[m] = (
+                np.empty((m, self.X.shape[1]), dtype=self.X.dtype),
+                np.empty((m, self.Y.shape[0]), dtype=self.Y.dtype),
+            )
+        return self._gathered[m]
 
     def _with_noise(self, X_batch):
         """Gaussian input noise, the course's data augmentation, on a copy of the batch."""
@@ -160,9 +183,10 @@ class Trainer:
         est = self.est
         schedule = getattr(est, "lr_schedule", "constant")
         if schedule == "adaptive":
-            return est._adaptive_learning_rate
+            return float(est._adaptive_learning_rate)
         decay = SCHEDULES[schedule]
-        return decay(est._learning_rate, est.n_iter_, getattr(est, "decay_rate", 0.0), getattr(est, "decay_steps", 1))
+        rate = decay(est._learning_rate, est.n_iter_, getattr(est, "decay_rate", 0.0), getattr(est, "decay_steps", 1))
+        return float(rate)
 
     def _blas_threads(self):
         """One BLAS thread for small mini-batches, the library's default otherwise."""

@@ -30,7 +30,7 @@ def columns(n, m, dtype):
 
 def input_product(W, X, out):
     """``out = W @ X`` for the first layer, X dense or sparse."""
-    if sp.issparse(X):
+    if not isinstance(X, np.ndarray) and sp.issparse(X):
         # sparse @ dense is the product scipy provides: (X^T W^T)^T = W X.
         out[...] = (X.T @ W.T).T
         return out
@@ -39,7 +39,7 @@ def input_product(W, X, out):
 
 def input_weight_gradient(dZ, X, out):
     """``out = dZ @ X^T`` (``dW[1]`` before any regularization), X dense or sparse."""
-    if sp.issparse(X):
+    if not isinstance(X, np.ndarray) and sp.issparse(X):
         out[...] = (X @ dZ.T).T
         return out
     return matmul(dZ, X.T, out)

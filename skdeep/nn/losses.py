@@ -9,15 +9,30 @@ gradient ``dZ[L] = A[L] - Y`` needs ``A[L]`` right after.
 
 import numpy as np
 
-from .activations import sigmoid
+
+def _buffer(scratch, name, shape, dtype):
+    """An array for an intermediate result, kept in ``scratch`` across calls.
+
+    With ``scratch=None`` a new array. At a full batch of many examples, new
+    arrays on every iteration cost more in page faults than the arithmetic
+    itself, so the training loop passes one dict per batch size.
+    """
+    if scratch is None:
+        return np.empty(shape, dtype=dtype)
+    buffer = scratch.get(name)
+    if buffer is None or buffer.shape != shape or buffer.dtype != dtype:
+        buffer = scratch[name] = np.empty(shape, dtype=dtype)
+    return buffer
 
 
-def sigmoid_cross_entropy(Z, Y):
+def sigmoid_cross_entropy(Z, Y, scratch=None):
     """Binary cross-entropy of sigmoid outputs, summed over output units.
 
     ``L = -[y log a + (1 - y) log(1 - a)]`` with ``a = sigmoid(z)`` equals
     ``softplus(z) - y z`` with ``softplus(z) = max(z, 0) + log1p(exp(-|z|))``,
-    which never overflows (``exp(-|z|)`` is at most 1).
+    which never overflows (``exp(-|z|)`` is at most 1). The sigmoid comes
+    from the same ``e = exp(-|z|)``: ``a = exp(min(z, 0)) / (1 + e)``, which is
+    ``1 / (1 + e)`` for ``z >= 0`` and ``e / (1 + e)`` below, exact in both tails.
 
     Parameters
     ----------
@@ -25,23 +40,36 @@ def sigmoid_cross_entropy(Z, Y):
         Logits; overwritten with ``A = sigmoid(Z)``.
     Y : ndarray of shape (n_out, m)
         Targets in [0, 1].
+    scratch : dict, optional
+        Buffers reused from call to call (see ``_buffer``).
 
     Returns
     -------
     loss : ndarray of shape (m,)
-        Per-example loss.
+        Per-example loss (a view of a ``scratch`` buffer when one is given).
     """
-    loss = np.abs(Z)
-    np.negative(loss, out=loss)
-    np.exp(loss, out=loss)
-    np.log1p(loss, out=loss)
-    loss += np.maximum(Z, 0)
-    loss -= Y * Z
-    sigmoid(Z)
-    return np.add.reduce(loss, axis=0)
+    e = _buffer(scratch, "e", Z.shape, Z.dtype)
+    loss = _buffer(scratch, "loss", Z.shape, Z.dtype)
+    term = _buffer(scratch, "term", Z.shape, Z.dtype)
+    np.abs(Z, out=e)
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # e = exp(-|z|), in (0, 1]
+    np.log1p(e, out=loss)
+    np.maximum(Z, 0, out=term)
+    loss += term
+    np.multiply(Y, Z, out=term)
+    loss -= term
+    # In place: Z becomes exp(min(z, 0)) / (1 + e) = sigmoid(z).
+    np.minimum(Z, 0, out=Z)
+    np.exp(Z, out=Z)
+    e += 1
+    Z /= e
+    if loss.shape[0] == 1:
+        return loss[0]
+    return np.add.reduce(loss, axis=0, out=_buffer(scratch, "total", Z.shape[1:], Z.dtype))
 
 
-def softmax_cross_entropy(Z, Y):
+def softmax_cross_entropy(Z, Y, scratch=None):
     """Categorical cross-entropy of softmax outputs.
 
     ``L = -sum_k y_k log a_k = logsumexp(z) - sum_k y_k z_k``, with the column
@@ -53,19 +81,27 @@ def softmax_cross_entropy(Z, Y):
         Logits; overwritten with ``A = softmax(Z)``.
     Y : ndarray of shape (n_classes, m)
         One-hot targets.
+    scratch : dict, optional
+        Buffers reused from call to call (see ``_buffer``).
 
     Returns
     -------
     loss : ndarray of shape (m,)
-        Per-example loss.
+        Per-example loss (a view of a ``scratch`` buffer when one is given).
     """
-    target_logit = (Y * Z).sum(axis=0)
-    z_max = Z.max(axis=0)
+    product = _buffer(scratch, "product", Z.shape, Z.dtype)
+    target_logit, z_max, loss = _buffer(scratch, "columns", (3, Z.shape[1]), Z.dtype)
+    np.multiply(Y, Z, out=product)
+    np.add.reduce(product, axis=0, out=target_logit)
+    np.maximum.reduce(Z, axis=0, out=z_max)
     Z -= z_max
     np.exp(Z, out=Z)
-    normalizer = Z.sum(axis=0)  # >= 1: the largest term is exp(0)
-    Z /= normalizer  # Z now holds A = softmax(Z)
-    return z_max + np.log(normalizer) - target_logit
+    np.add.reduce(Z, axis=0, out=loss)  # the normalizer, >= 1: its largest term is exp(0)
+    Z /= loss  # Z now holds A = softmax(Z)
+    np.log(loss, out=loss)
+    loss += z_max
+    loss -= target_logit
+    return loss
 
 
 #: Output activation -> per-example loss from logits.

@@ -10,7 +10,13 @@ one call) and keeps its state (velocities, moments, step count) in flat
 vectors of the same layout, so the state can be saved and restored for
 ``warm_start``. Formulas follow the course's second part, "Improving Deep
 Neural Networks".
+
+Scalars are Python floats: under NumPy's promotion rules a NumPy ``float64``
+scalar would turn a float32 update into float64 arithmetic plus a cast back,
+at twice the cost.
 """
+
+import math
 
 import numpy as np
 
@@ -37,7 +43,7 @@ def _adaptive_step(params, grad, square, step, epsilon, learning_rate):
     np.sqrt(square, out=step)
     step += epsilon
     np.divide(grad, step, out=step)
-    step *= learning_rate
+    step *= float(learning_rate)
     params -= step
 
 
@@ -48,7 +54,7 @@ class GradientDescent(_Optimizer):
         self._step = np.empty(n_params, dtype=dtype)
 
     def update(self, params, grad, learning_rate):
-        np.multiply(grad, learning_rate, out=self._step)
+        np.multiply(grad, float(learning_rate), out=self._step)
         params -= self._step
 
 
@@ -61,7 +67,7 @@ class Momentum(_Optimizer):
     _state_vectors = ("velocity",)
 
     def __init__(self, n_params, dtype, beta=0.9):
-        self.beta = beta
+        self.beta = float(beta)
         self.velocity = np.zeros(n_params, dtype=dtype)
         self._step = np.empty(n_params, dtype=dtype)
 
@@ -70,7 +76,7 @@ class Momentum(_Optimizer):
         v *= self.beta
         np.multiply(grad, 1 - self.beta, out=step)
         v += step
-        np.multiply(v, learning_rate, out=step)
+        np.multiply(v, float(learning_rate), out=step)
         params -= step
 
 
@@ -80,8 +86,8 @@ class RMSProp(_Optimizer):
     _state_vectors = ("square_avg",)
 
     def __init__(self, n_params, dtype, beta=0.9, epsilon=1e-8):
-        self.beta = beta
-        self.epsilon = epsilon
+        self.beta = float(beta)
+        self.epsilon = float(epsilon)
         self.square_avg = np.zeros(n_params, dtype=dtype)
         self._step = np.empty(n_params, dtype=dtype)
 
@@ -100,7 +106,7 @@ class Adagrad(_Optimizer):
     _state_vectors = ("square_sum",)
 
     def __init__(self, n_params, dtype, epsilon=1e-8):
-        self.epsilon = epsilon
+        self.epsilon = float(epsilon)
         self.square_sum = np.zeros(n_params, dtype=dtype)
         self._step = np.empty(n_params, dtype=dtype)
 
@@ -117,40 +123,45 @@ class Adam(_Optimizer):
     ``v = beta_1 v + (1 - beta_1) dtheta``, ``s = beta_2 s + (1 - beta_2) dtheta^2``,
     ``v_hat = v / (1 - beta_1^t)``, ``s_hat = s / (1 - beta_2^t)``,
     ``theta -= lr v_hat / (sqrt(s_hat) + eps)``.
+
+    The state holds the moments as exponentially decayed *sums*,
+    ``gradient_sum = beta_1 gradient_sum + dtheta`` and
+    ``square_sum = beta_2 square_sum + dtheta^2``, so that
+    ``v = (1 - beta_1) gradient_sum`` and ``s = (1 - beta_2) square_sum``
+    exactly. Every constant factor (the ``1 - beta``, both bias corrections,
+    the learning rate) then folds into two scalars, and a step costs ten
+    passes over the parameters instead of fourteen.
     """
 
-    _state_vectors = ("first_moment", "second_moment")
+    _state_vectors = ("gradient_sum", "square_sum")
 
     def __init__(self, n_params, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
         self.t = 0
-        self.first_moment = np.zeros(n_params, dtype=dtype)
-        self.second_moment = np.zeros(n_params, dtype=dtype)
+        self.gradient_sum = np.zeros(n_params, dtype=dtype)
+        self.square_sum = np.zeros(n_params, dtype=dtype)
         self._step = np.empty(n_params, dtype=dtype)
-        self._denominator = np.empty(n_params, dtype=dtype)
 
     def update(self, params, grad, learning_rate):
         self.t += 1
-        v, s = self.first_moment, self.second_moment
-        step, denom = self._step, self._denominator
-        b1, b2 = self.beta_1, self.beta_2
-        v *= b1
-        np.multiply(grad, 1 - b1, out=step)
-        v += step
-        s *= b2
-        np.multiply(grad, grad, out=step)
-        step *= 1 - b2
-        s += step
-        # lr v_hat / (sqrt(s_hat) + eps), regrouped exactly (no approximation)
-        # so the bias corrections become scalars instead of two more passes:
-        #   = lr sqrt(1 - b2^t) / (1 - b1^t) * v / (sqrt(s) + eps sqrt(1 - b2^t))
-        root_correction = np.sqrt(1 - b2**self.t)
-        np.sqrt(s, out=denom)
-        denom += self.epsilon * root_correction
-        np.divide(v, denom, out=step)
-        step *= learning_rate * root_correction / (1 - b1**self.t)
+        m, n, step = self.gradient_sum, self.square_sum, self._step
+        b1, b2, t = self.beta_1, self.beta_2, self.t
+        m *= b1
+        m += grad
+        np.square(grad, out=step)
+        n *= b2
+        n += step
+        # With sqrt(s_hat) = q sqrt(n), q = sqrt((1 - b2) / (1 - b2^t)), and
+        # v_hat = (1 - b1) m / (1 - b1^t), the course's step is
+        #   lr v_hat / (sqrt(s_hat) + eps) = [lr (1 - b1) / ((1 - b1^t) q)] m / (sqrt(n) + eps / q).
+        # Python floats, so a float32 network stays in float32 arithmetic.
+        q = math.sqrt((1 - b2) / (1 - b2**t))
+        np.sqrt(n, out=step)
+        step += self.epsilon / q
+        np.divide(m, step, out=step)
+        step *= float(learning_rate) * (1 - b1) / ((1 - b1**t) * q)
         params -= step
 
     def get_state(self):
