@@ -7,6 +7,7 @@ then records the cost and the validation metrics and applies the stopping
 rule. ``solver="lbfgs"`` hands the full-batch cost to scipy instead.
 """
 
+import math
 import time
 import warnings
 from contextlib import nullcontext
@@ -99,6 +100,8 @@ class Trainer:
         self._workspaces = {}
         self._gathered = {}
         self._full_batch_shares = None
+        self._equal_weights = bool(np.all(sample_weight == sample_weight[0]))
+        self._equal_weight_shares = {}
 
     # -- one epoch -------------------------------------------------------------
 
@@ -125,20 +128,34 @@ class Trainer:
         Y_rows = Y.T  # one row per example, like X: batches are row selections
         order = self.rng.permutation(n_samples) if getattr(self.est, "shuffle", False) else None
         for start in range(0, n_samples, self.batch_size):
-            stop = start + self.batch_size
+            stop = min(start + self.batch_size, n_samples)
             rows = slice(start, stop) if order is None else order[start:stop]
-            batch_weight = weight[rows]
-            batch_total = float(batch_weight.sum())
-            if batch_total == 0:
+            shares = self._batch_shares(rows, stop - start)
+            if shares is None:
                 continue  # only zero-weight examples: nothing to learn from
             if order is None or sp.issparse(X):
                 X_batch, Y_batch = X[rows], Y_rows[rows]
             else:
                 # Shuffled rows are copied into buffers reused from batch to batch.
-                X_batch, Y_batch = self._gather_buffers(len(rows))
+                X_batch, Y_batch = self._gather_buffers(stop - start)
                 X.take(rows, axis=0, out=X_batch)
                 Y_rows.take(rows, axis=0, out=Y_batch)
-            yield X_batch.T, Y_batch.T, batch_weight / batch_total, batch_total / self.total_weight
+            yield X_batch.T, Y_batch.T, *shares
+
+    def _batch_shares(self, rows, m):
+        """``(r, share)`` for the batch of ``m`` examples ``rows``; None if its weight is 0."""
+        if m in self._equal_weight_shares:
+            return self._equal_weight_shares[m]
+        batch_weight = self.sample_weight[rows]
+        batch_total = float(batch_weight.sum())
+        if batch_total == 0:
+            return None
+        shares = batch_weight / batch_total, batch_total / self.total_weight
+        if self._equal_weights:
+            # Equal weights: every batch of m examples has these same shares,
+            # computed once (the same sum of the same values, so bit for bit).
+            self._equal_weight_shares[m] = shares
+        return shares
 
     def _gather_buffers(self, m):
         """``(m, n_x)`` and ``(m, n_out)`` arrays to copy a shuffled batch's rows into."""
@@ -168,7 +185,7 @@ class Trainer:
             ws = self._workspace(X_batch.shape[1])
             ws.draw_masks(self.rng)
             cost = network.cost_and_gradient(X_batch, Y_batch, r, ws, grad, self.l2, self.l1, network.batch_norm)
-            if not np.isfinite(cost):
+            if not math.isfinite(cost):
                 raise DivergenceError(
                     _divergence_message(learning_rate, self.est.n_iter_ + 1, f"the cost became {cost}")
                 )

@@ -80,7 +80,7 @@ def softmax_cross_entropy(Z, Y, scratch=None):
     Z : ndarray of shape (n_classes, m)
         Logits; overwritten with ``A = softmax(Z)``.
     Y : ndarray of shape (n_classes, m)
-        One-hot targets.
+        One-hot targets (each column sums to 1).
     scratch : dict, optional
         Buffers reused from call to call (see ``_buffer``).
 
@@ -90,16 +90,17 @@ def softmax_cross_entropy(Z, Y, scratch=None):
         Per-example loss (a view of a ``scratch`` buffer when one is given).
     """
     product = _buffer(scratch, "product", Z.shape, Z.dtype)
-    target_logit, z_max, loss = _buffer(scratch, "columns", (3, Z.shape[1]), Z.dtype)
-    np.multiply(Y, Z, out=product)
-    np.add.reduce(product, axis=0, out=target_logit)
+    z_max, target_logit, loss = _buffer(scratch, "columns", (3, Z.shape[1]), Z.dtype)
     np.maximum.reduce(Z, axis=0, out=z_max)
     Z -= z_max
+    # Each column of Y sums to 1, so the shift cancels out of the loss:
+    # logsumexp(z) - y.z = log(sum_k exp(z_k - z_max)) - y.(z - z_max).
+    np.multiply(Y, Z, out=product)
+    np.add.reduce(product, axis=0, out=target_logit)
     np.exp(Z, out=Z)
     np.add.reduce(Z, axis=0, out=loss)  # the normalizer, >= 1: its largest term is exp(0)
     Z /= loss  # Z now holds A = softmax(Z)
     np.log(loss, out=loss)
-    loss += z_max
     loss -= target_logit
     return loss
 

@@ -354,18 +354,18 @@ class Network:
         cost = float(np.dot(losses, r))
         output_gradient(Z_out, Y, r, out=ws.dZ[self.n_layers])
         self.backward(X, ws, grad, r)
-        weights = self.params[: self.n_weights]
         if l2 or l1:
+            weights, weight_grad = self.params[: self.n_weights], grad[: self.n_weights]
             scratch = self._weight_scratch()
         if l2:
             cost += 0.5 * l2 * float(np.dot(weights, weights))
             np.multiply(weights, l2, out=scratch)
-            grad[: self.n_weights] += scratch
+            weight_grad += scratch
         if l1:
             cost += l1 * float(np.abs(weights).sum())
             np.sign(weights, out=scratch)
             scratch *= l1
-            grad[: self.n_weights] += scratch
+            weight_grad += scratch
         return cost
 
     def _weight_scratch(self):

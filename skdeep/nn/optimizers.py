@@ -129,8 +129,8 @@ class Adam(_Optimizer):
     ``square_sum = beta_2 square_sum + dtheta^2``, so that
     ``v = (1 - beta_1) gradient_sum`` and ``s = (1 - beta_2) square_sum``
     exactly. Every constant factor (the ``1 - beta``, both bias corrections,
-    the learning rate) then folds into two scalars, and a step costs ten
-    passes over the parameters instead of fourteen.
+    the learning rate) then folds into two scalars: a step is ten passes
+    over the parameters.
     """
 
     _state_vectors = ("gradient_sum", "square_sum")
