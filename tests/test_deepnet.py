@@ -159,3 +159,23 @@ def test_warm_start_rejects_a_changed_architecture(blobs):
         model.set_params(hidden_layer_sizes=(6,)).fit(X, y)
     with pytest.raises(ValueError, match="does not know"):
         model.set_params(hidden_layer_sizes=(5,)).fit(X, np.where(y == 2, 9, y))
+
+
+@pytest.mark.parametrize("solver", ["gd", "momentum", "rmsprop", "adagrad", "adam"])
+def test_numpy_scalar_hyperparameters_train_exactly_like_python_floats(solver, blobs):
+    """Grids such as np.logspace hand NumPy float64 scalars; on float32 data they
+    must neither promote the arithmetic to float64 nor change a single bit."""
+    X, y = blobs
+    X32 = X.astype(np.float32)
+    params = {"learning_rate": 0.01, "alpha": 0.1, "dropout": 0.1, "input_noise": 0.05, "lr_schedule": "step"}
+    as_numpy = {name: np.float64(value) if isinstance(value, float) else value for name, value in params.items()}
+    fits = [
+        DeepNetClassifier(hidden_layer_sizes=(6,), solver=solver, batch_size=16, max_iter=4, tol=0, random_state=0)
+        .set_params(**p)
+        .fit(X32, y)
+        for p in (params, as_numpy)
+    ]
+    for name, value in fits[0].parameters_.items():
+        assert value.dtype == np.float32
+        np.testing.assert_array_equal(value, fits[1].parameters_[name], err_msg=name)
+    assert fits[0].loss_curve_ == fits[1].loss_curve_

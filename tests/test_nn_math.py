@@ -146,6 +146,42 @@ def test_gradient_is_the_course_mean_for_equal_weights():
     np.testing.assert_allclose(grad[4], np.mean(A - Y), rtol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_loss_keeps_relative_accuracy_in_both_tails(dtype):
+    """A = exp(min(z, 0)) / (1 + exp(-|z|)): no ``1 - a`` cancellation, nothing overflows."""
+    from scipy.special import expit, log_expit
+
+    z = np.linspace(-700 if dtype == np.float64 else -80, 700 if dtype == np.float64 else 80, 2001)
+    Z = z.astype(dtype)[None, :]
+    Y = (np.arange(z.size) % 2).astype(dtype)[None, :]
+    A = Z.copy()
+    with np.errstate(over="raise", under="ignore", divide="raise", invalid="raise"):
+        loss = sigmoid_cross_entropy(A, Y)
+    zz = Z.astype(np.float64)  # the reference, in float64: -log a or -log(1 - a)
+    expected = np.where(Y == 1, -log_expit(zz), -log_expit(-zz))[0]
+    assert A.dtype == loss.dtype == dtype
+    eps = np.finfo(dtype).eps
+    np.testing.assert_allclose(A[0], expit(zz)[0], rtol=8 * eps)
+    # softplus(z) - y z: accurate to a few units in the last place of z.
+    assert np.all(np.abs(loss - expected) <= 4 * eps * np.maximum(1, np.abs(zz[0])))
+
+
+@pytest.mark.parametrize("loss_function", [sigmoid_cross_entropy, softmax_cross_entropy])
+def test_losses_reuse_their_scratch_buffers_without_changing_results(loss_function):
+    rng = np.random.RandomState(2)
+    n_out = 1 if loss_function is sigmoid_cross_entropy else 3
+    scratch = {}
+    for _ in range(2):  # the second call reuses the first call's buffers
+        Z = rng.standard_normal((n_out, 40)) * 4
+        Y = (rng.rand(n_out, 40) > 0.5).astype(float) if n_out == 1 else np.eye(3)[:, rng.randint(0, 3, 40)]
+        fresh_Z, reused_Z = Z.copy(), Z.copy()
+        fresh = loss_function(fresh_Z, Y)
+        reused = loss_function(reused_Z, Y, scratch).copy()
+        np.testing.assert_array_equal(reused, fresh)
+        np.testing.assert_array_equal(reused_Z, fresh_Z)
+    assert scratch  # the buffers were kept
+
+
 def test_float32_network_stays_float32():
     rng = np.random.RandomState(0)
     network = Network((6, 5, 3), "tanh", "softmax", dtype=np.float32)
@@ -189,6 +225,24 @@ def test_first_optimizer_step_matches_its_equation(name):
     np.testing.assert_allclose(params, _reference_step(name, theta, g, 0.01, {}), rtol=1e-12)
 
 
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_float32_updates_are_float32_whatever_the_scalar_type(name):
+    """A NumPy float64 learning rate (say, from np.logspace) must not promote the
+    arithmetic of a float32 update: it gives the same bits as a Python float."""
+    rng = np.random.RandomState(3)
+    theta = rng.standard_normal(50).astype(np.float32)
+    grads = [rng.standard_normal(50).astype(np.float32) for _ in range(3)]
+    results = []
+    for lr in (0.01, np.float64(0.01)):
+        optimizer = OPTIMIZERS[name](50, np.float32)
+        params = theta.copy()
+        for g in grads:
+            optimizer.update(params, g, lr)
+        assert params.dtype == np.float32
+        results.append(params)
+    np.testing.assert_array_equal(results[0], results[1])
+
+
 def test_three_optimizer_steps_keep_their_state():
     """Adam's moments and bias correction, momentum's velocity, RMSProp/Adagrad's squares."""
     rng = np.random.RandomState(1)
@@ -227,6 +281,10 @@ def test_three_optimizer_steps_keep_their_state():
         for g in grads:
             optimizer.update(params, g, lr)
         np.testing.assert_allclose(params, reference, rtol=1e-12, err_msg=name)
+        if name == "adam":
+            # The course's moments are the decayed sums times (1 - beta).
+            np.testing.assert_allclose(0.1 * optimizer.gradient_sum, v, rtol=1e-12)
+            np.testing.assert_allclose(0.001 * optimizer.square_sum, s, rtol=1e-12)
         # The state round-trips (warm_start saves and restores it).
         restored = OPTIMIZERS[name](10, np.float64, **kwargs[name])
         restored.set_state(optimizer.get_state())
