@@ -137,9 +137,11 @@ class Trainer:
                 X_batch, Y_batch = X[rows], Y_rows[rows]
             else:
                 # Shuffled rows are copied into buffers reused from batch to batch.
+                # (mode="clip": the indices are valid, and take's default mode
+                # would first write to a temporary copy of ``out``.)
                 X_batch, Y_batch = self._gather_buffers(stop - start)
-                X.take(rows, axis=0, out=X_batch)
-                Y_rows.take(rows, axis=0, out=Y_batch)
+                X.take(rows, axis=0, out=X_batch, mode="clip")
+                Y_rows.take(rows, axis=0, out=Y_batch, mode="clip")
             yield X_batch.T, Y_batch.T, *shares
 
     def _batch_shares(self, rows, m):
