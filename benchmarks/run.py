@@ -86,6 +86,7 @@ class Settings:
     quick: bool
     repeats: int  # repeats of short timings (the best is kept)
     b_epochs: int  # epochs per timed fit in workload B
+    tight_repeats: int  # repeats for the tightest ratio targets (B, and E1)
     c_iterations: int  # gradient-descent iterations timed in workload C
     d_rows: int  # rows predicted in workload D
     e_iterations: int  # gradient-descent iterations timed in workload E
@@ -100,6 +101,7 @@ class Settings:
                 True,
                 repeats=2,
                 b_epochs=2,
+                tight_repeats=2,
                 c_iterations=60,
                 d_rows=250_000,
                 e_iterations=20,
@@ -110,6 +112,7 @@ class Settings:
             False,
             repeats=3,
             b_epochs=3,
+            tight_repeats=5,
             c_iterations=300,
             d_rows=1_000_000,
             e_iterations=60,
@@ -521,11 +524,11 @@ def workload_b(settings, report):
         "GEMM floor f32": gemm_floor(X32, B_HIDDEN, n_classes, B_BATCH, np.float32),
     }
     with quiet():
-        times = race(contenders, settings.repeats)
+        times = race(contenders, settings.tight_repeats)
     # An epoch's time, without a fit's one-off cost (input validation, set-up),
     # measured alike for every model: (fit of 1 + E epochs - fit of 1) / E.
     per_epoch = {name: (times[name, 1 + epochs] - times[name, 1]) / epochs for name in models}
-    per_epoch.update(race(floors, settings.repeats + 2))
+    per_epoch.update(race(floors, settings.tight_repeats + 2))
     if torch is not None:
         # After the NumPy contenders: PyTorch's OpenMP threads keep spinning for
         # a while after each call, which would steal cycles from them.
@@ -535,7 +538,7 @@ def workload_b(settings, report):
         }
         for fn in torch_fns.values():
             fn()  # warm-up: one-time allocations and kernel selection
-        per_epoch.update(race(torch_fns, settings.repeats))
+        per_epoch.update(race(torch_fns, settings.tight_repeats))
 
     names = list(per_epoch)
 
@@ -549,7 +552,7 @@ def workload_b(settings, report):
     ]
     report.add(
         f"B. Mini-batch epoch, 20,000 x 100, hidden {B_HIDDEN}, relu, Adam, batch {B_BATCH} "
-        f"(best of {settings.repeats}; epoch time = (fit of {1 + epochs} epochs - fit of 1) / {epochs})",
+        f"(best of {settings.tight_repeats}; epoch time = (fit of {1 + epochs} epochs - fit of 1) / {epochs})",
         md_table(["", *names], rows),
     )
     report.check("B", "epoch: skdeep f64 / MLP f64", ratio(per_epoch["skdeep f64"], per_epoch["MLP f64"]), "<=", 0.6)
@@ -675,7 +678,9 @@ def workload_e(settings, report):
             np.matmul(X.T, dz, out=g)
 
     fits = {k: LogisticRegressionGD(learning_rate=0.1, tol=0, max_iter=k) for k in (1, 1 + n_iter)}
-    t = race({"matvecs": matvecs, **{k: (lambda e=est: e.fit(X, y)) for k, est in fits.items()}}, settings.repeats)
+    t = race(
+        {"matvecs": matvecs, **{k: (lambda e=est: e.fit(X, y)) for k, est in fits.items()}}, settings.tight_repeats
+    )
     per_iter_gd = (t[1 + n_iter] - t[1]) / n_iter
     per_iter_mv = t["matvecs"] / n_iter
 
@@ -747,8 +752,9 @@ def workload_f(settings, report):
     rows, per_row = [], {}
     smallest = settings.f_rows[0]
     for n in settings.f_rows:
-        # Enough epochs for ~60,000 rows per timing; at most 2 repeats for the largest size.
-        epochs, repeats = max(1, 60_000 // n), settings.repeats if n <= 100_000 else 2
+        # Enough epochs for ~60,000 rows per timing, and at least 2 so that the
+        # difference of two fits is not one epoch's noise; 2 repeats at the largest size.
+        epochs, repeats = max(2, 60_000 // n), settings.repeats if n <= 100_000 else 2
         rate = max((v for v in per_row.values() if np.isfinite(v)), default=None)
         if rate is not None:
             # Fits of 1 and 1 + epochs epochs, from the per-row time measured so far (x2 for setup).
