@@ -114,7 +114,8 @@ class Trainer:
         """Yield ``(X_batch^T, Y_batch, r, share)``.
 
         ``r`` holds the examples' shares of the batch cost (summing to 1) and
-        ``share`` the batch's share of the epoch.
+        ``share`` the batch's share of the epoch. A shuffled batch's arrays are
+        buffers that the next batch overwrites.
         """
         X, Y, weight = self.X, self.Y, self.sample_weight
         n_samples = X.shape[0]

@@ -295,7 +295,7 @@ class Network:
             else:
                 # db = dZ 1, the sum over examples, as a matrix-vector product:
                 # three times faster than a reduction across the example axis.
-                np.matmul(dZ, ws.ones, out=db[l].reshape(-1))
+                np.matmul(dZ, ws.ones, out=db[l][:, 0])
             if l == 1:
                 break
             dA_prev = ws.dZ[l - 1]
