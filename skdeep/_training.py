@@ -89,19 +89,18 @@ class Trainer:
         # The course's L2 term lambda/(2m) sum ||W||^2 (and L1's lambda/m sum |W|),
         # with m the total weight of the data: the same regularization whatever
         # the batch size.
-        # Python floats: a NumPy float64 scalar (from a parameter grid, say)
-        # would promote float32 arithmetic to float64.
-        self.l2 = float(estimator.alpha) / self.total_weight
-        self.l1 = float(getattr(estimator, "alpha_l1", 0.0)) / self.total_weight
+        self.l2 = estimator.alpha / self.total_weight
+        self.l1 = getattr(estimator, "alpha_l1", 0.0) / self.total_weight
+        # A Python float: a NumPy float64 scalar (from a parameter grid, say)
+        # would promote the float32 noise arithmetic to float64.
         self.input_noise = float(getattr(estimator, "input_noise", 0.0))
         self.batch_size = estimator._spec_batch_size(X.shape[0])
         self.grad = np.empty(network.n_params, dtype=network.dtype)
         self.best_params = None
         self._workspaces = {}
         self._gathered = {}
-        self._full_batch_shares = None
         self._equal_weights = bool(np.all(sample_weight == sample_weight[0]))
-        self._equal_weight_shares = {}
+        self._cached_shares = {}
 
     # -- one epoch -------------------------------------------------------------
 
@@ -117,14 +116,11 @@ class Trainer:
         ``share`` the batch's share of the epoch. A shuffled batch's arrays are
         buffers that the next batch overwrites.
         """
-        X, Y, weight = self.X, self.Y, self.sample_weight
+        X, Y = self.X, self.Y
         n_samples = X.shape[0]
         if self.batch_size >= n_samples:
-            # Full batch, the course's setting: X.T is a view of the input,
-            # and the examples' shares are the same every epoch.
-            if self._full_batch_shares is None:
-                self._full_batch_shares = weight / self.total_weight
-            yield X.T, Y, self._full_batch_shares, 1.0
+            # Full batch, the course's setting: X.T is a view of the input.
+            yield X.T, Y, *self._batch_shares(slice(None), n_samples)
             return
         Y_rows = Y.T  # one row per example, like X: batches are row selections
         order = self.rng.permutation(n_samples) if getattr(self.est, "shuffle", False) else None
@@ -147,17 +143,18 @@ class Trainer:
 
     def _batch_shares(self, rows, m):
         """``(r, share)`` for the batch of ``m`` examples ``rows``; None if its weight is 0."""
-        if m in self._equal_weight_shares:
-            return self._equal_weight_shares[m]
+        if m in self._cached_shares:
+            return self._cached_shares[m]
         batch_weight = self.sample_weight[rows]
         batch_total = float(batch_weight.sum())
         if batch_total == 0:
             return None
         shares = batch_weight / batch_total, batch_total / self.total_weight
-        if self._equal_weights:
-            # Equal weights: every batch of m examples has these same shares,
-            # computed once (the same sum of the same values, so bit for bit).
-            self._equal_weight_shares[m] = shares
+        if self._equal_weights or m == self.X.shape[0]:
+            # Computed once: the full batch's shares are the same every epoch,
+            # and with equal weights so are those of every batch of m examples
+            # (the same sum of the same values, so bit for bit).
+            self._cached_shares[m] = shares
         return shares
 
     def _gather_buffers(self, m):
@@ -203,10 +200,9 @@ class Trainer:
         est = self.est
         schedule = getattr(est, "lr_schedule", "constant")
         if schedule == "adaptive":
-            return float(est._adaptive_learning_rate)
+            return est._adaptive_learning_rate
         decay = SCHEDULES[schedule]
-        rate = decay(est._learning_rate, est.n_iter_, getattr(est, "decay_rate", 0.0), getattr(est, "decay_steps", 1))
-        return float(rate)
+        return decay(est._learning_rate, est.n_iter_, getattr(est, "decay_rate", 0.0), getattr(est, "decay_steps", 1))
 
     def _blas_threads(self):
         """One BLAS thread for small mini-batches, the library's default otherwise."""

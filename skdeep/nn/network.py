@@ -349,6 +349,9 @@ class Network:
         -------
         cost : float
         """
+        # Python floats: a NumPy float64 scalar (from a parameter grid, say)
+        # would promote float32 arithmetic to float64.
+        l2, l1 = float(l2), float(l1)
         Z_out = self.forward(X, ws, r, update_batch_norm_stats)
         losses = self._loss(Z_out, Y, ws.loss_scratch)  # turns Z[L] into A[L]
         cost = float(np.dot(losses, r))
