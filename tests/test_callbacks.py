@@ -9,6 +9,8 @@ from sklearn.preprocessing import StandardScaler
 import skdeep
 from skdeep import DeepNetClassifier, LogisticRegressionGD
 
+from .asserts import assert_same_parameters
+
 callback = pytest.importorskip("sklearn.callback")
 
 
@@ -72,8 +74,7 @@ def test_callbacks_observe_without_changing_the_fit(blobs, tmp_path):
     plain = DeepNetClassifier(max_iter=5, tol=0, random_state=0).fit(X, y)
     watched = DeepNetClassifier(max_iter=5, tol=0, random_state=0)
     watched.set_callbacks(callback.ScoringMonitor(scoring="accuracy")).fit(X, y)
-    for name, value in plain.parameters_.items():
-        np.testing.assert_array_equal(watched.parameters_[name], value)
+    assert_same_parameters(watched.parameters_, plain.parameters_)
     skdeep.save(watched, tmp_path / "m.skdeep")  # callbacks are runtime tools, not saved
     assert not hasattr(skdeep.load(tmp_path / "m.skdeep"), "_skl_callbacks")
 

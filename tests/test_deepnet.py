@@ -11,6 +11,8 @@ from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepNetClassifier, LogisticRegressionGD
 
+from .asserts import assert_same_parameters
+
 
 def test_digits_cross_validation_with_defaults(digits):
     X, y = digits
@@ -175,7 +177,6 @@ def test_numpy_scalar_hyperparameters_train_exactly_like_python_floats(solver, b
         .fit(X32, y)
         for p in (params, as_numpy)
     ]
-    for name, value in fits[0].parameters_.items():
-        assert value.dtype == np.float32
-        np.testing.assert_array_equal(value, fits[1].parameters_[name], err_msg=name)
+    assert all(value.dtype == np.float32 for value in fits[0].parameters_.values())
+    assert_same_parameters(fits[1].parameters_, fits[0].parameters_)
     assert fits[0].loss_curve_ == fits[1].loss_curve_

@@ -11,6 +11,8 @@ from sklearn.model_selection import GridSearchCV
 
 from skdeep import DeepNetClassifier, LogisticRegressionGD
 
+from .asserts import assert_same_parameters
+
 distributed = pytest.importorskip("distributed", reason="needs the extra: pip install 'skdeep[distributed]'")
 dask_array = pytest.importorskip("dask.array")
 joblib = pytest.importorskip("joblib")
@@ -62,8 +64,7 @@ def test_partial_fit_over_the_chunks_of_a_dask_array(client, data):
         X_part, y_part = client.compute([X_block, y_block], sync=True)  # one chunk in memory at a time
         streamed.partial_fit(X_part, y_part, classes=[0, 1])
     in_memory = DeepNetClassifier(max_iter=1, **params).fit(X, y)
-    for name, value in in_memory.parameters_.items():
-        np.testing.assert_array_equal(streamed.parameters_[name], value)
+    assert_same_parameters(streamed.parameters_, in_memory.parameters_)
 
 
 def test_predict_on_a_dask_array_block_by_block(client, data):

@@ -13,6 +13,8 @@ from sklearn.datasets import make_moons
 import skdeep
 from skdeep import DeepNetClassifier, LogisticRegressionGD, ModelFileError
 
+from .asserts import assert_same_parameters
+
 CONFIGURATIONS = {
     "logistic": lambda: LogisticRegressionGD(max_iter=30, tol=0, class_weight="balanced"),
     "deepnet": lambda: DeepNetClassifier(hidden_layer_sizes=(8, 4), max_iter=10, tol=0, random_state=0),
@@ -52,8 +54,7 @@ def test_round_trip_is_bit_identical(name, data, tmp_path):
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     assert loaded.classes_.dtype == model.classes_.dtype  # labels come back as they went in
-    for name_, value in model.parameters_.items():
-        np.testing.assert_array_equal(loaded.parameters_[name_], value)
+    assert_same_parameters(loaded.parameters_, model.parameters_)
     assert loaded.loss_curve_ == model.loss_curve_ and loaded.n_iter_ == model.n_iter_
 
 

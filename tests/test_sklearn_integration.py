@@ -17,6 +17,8 @@ from sklearn.preprocessing import StandardScaler
 import skdeep._base
 from skdeep import DeepNetClassifier, LogisticRegressionGD
 
+from .asserts import assert_same_parameters
+
 
 def test_cross_validate_in_pipeline(make_estimator, scaled_breast_cancer):
     X, y = scaled_breast_cancer
@@ -151,8 +153,7 @@ def test_warm_start_continues_from_the_fitted_model(make_estimator, blobs):
     once.fit(X, y)
     assert model.n_iter_ == 10
     np.testing.assert_array_equal(model.loss_curve_, once.loss_curve_)
-    for name, value in once.parameters_.items():
-        np.testing.assert_array_equal(model.parameters_[name], value)
+    assert_same_parameters(model.parameters_, once.parameters_)
 
 
 def test_grid_search_with_two_jobs(blobs):
@@ -182,8 +183,7 @@ def test_deepnet_grid_search_with_two_jobs_is_deterministic(blobs):
     np.testing.assert_array_equal(
         searches[0].cv_results_["mean_test_score"], searches[1].cv_results_["mean_test_score"]
     )
-    for name, value in searches[0].best_estimator_.parameters_.items():  # bit-identical weights
-        np.testing.assert_array_equal(searches[1].best_estimator_.parameters_[name], value)
+    assert_same_parameters(searches[1].best_estimator_.parameters_, searches[0].best_estimator_.parameters_)
     assert searches[1].best_score_ > 0.85
 
 

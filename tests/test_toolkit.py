@@ -13,6 +13,8 @@ from skdeep import DeepNetClassifier, LogisticRegressionGD, gradient_check
 from skdeep.nn.activations import HIDDEN_ACTIVATIONS
 from skdeep.nn.schedules import SCHEDULES
 
+from .asserts import assert_same_parameters
+
 
 @pytest.fixture(scope="module")
 def moons():
@@ -240,8 +242,7 @@ def test_warm_start_two_fits_of_five_equal_one_of_ten(moons, params):
     once = _moons_net(max_iter=10, **params).fit(X, y)
     assert warm.n_iter_ == 10
     np.testing.assert_array_equal(warm.loss_curve_, once.loss_curve_)
-    for name, value in once.parameters_.items():
-        np.testing.assert_array_equal(warm.parameters_[name], value, err_msg=name)
+    assert_same_parameters(warm.parameters_, once.parameters_)
 
 
 def test_partial_fit_repeated_equals_fit_epochs(moons):
@@ -253,8 +254,7 @@ def test_partial_fit_repeated_equals_fit_epochs(moons):
     full = _moons_net(max_iter=6, **params).fit(X, y)
     assert incremental.n_iter_ == 6
     np.testing.assert_array_equal(incremental.loss_curve_, full.loss_curve_)
-    for name, value in full.parameters_.items():
-        np.testing.assert_array_equal(incremental.parameters_[name], value)
+    assert_same_parameters(incremental.parameters_, full.parameters_)
 
 
 def test_partial_fit_over_chunks_equals_one_epoch_of_mini_batches(moons):
@@ -264,8 +264,7 @@ def test_partial_fit_over_chunks_equals_one_epoch_of_mini_batches(moons):
     for start in range(0, 300, 50):
         incremental.partial_fit(X[start : start + 50], y[start : start + 50], classes=np.array([0, 1]))
     full = _moons_net(max_iter=1, **params).fit(X, y)
-    for name, value in full.parameters_.items():
-        np.testing.assert_array_equal(incremental.parameters_[name], value)
+    assert_same_parameters(incremental.parameters_, full.parameters_)
 
 
 def test_partial_fit_needs_classes_on_the_first_call(moons):
@@ -359,7 +358,6 @@ def test_a_failed_warm_fit_leaves_the_model_and_its_random_stream_as_they_were(m
     rng_state = model._rng.get_state()[1].copy()
     with pytest.raises(ValueError, match="Training diverged"):
         model.set_params(solver="gd", learning_rate=1e30).fit(X * 1e3, y)
-    for name, value in before.items():
-        np.testing.assert_array_equal(model.parameters_[name], value)
+    assert_same_parameters(model.parameters_, before)
     np.testing.assert_array_equal(model._rng.get_state()[1], rng_state)
     assert model.n_iter_ == 3 and len(model.loss_curve_) == 3
