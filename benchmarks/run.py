@@ -112,7 +112,7 @@ class Settings:
             False,
             repeats=3,
             b_epochs=3,
-            tight_repeats=5,
+            tight_repeats=7,
             c_iterations=300,
             d_rows=1_000_000,
             e_iterations=60,
@@ -519,16 +519,19 @@ def workload_b(settings, report):
     for name, (make, data) in models.items():
         contenders[name, 1] = fit(make, data, 1)
         contenders[name, 1 + epochs] = fit(make, data, 1 + epochs)
+    # The floors take their turns in the same rounds as the fits, so that a
+    # stretch of load on the machine reaches the ratio's numerator and
+    # denominator alike.
     floors = {
         "GEMM floor f64": gemm_floor(X, B_HIDDEN, n_classes, B_BATCH, np.float64),
         "GEMM floor f32": gemm_floor(X32, B_HIDDEN, n_classes, B_BATCH, np.float32),
     }
     with quiet():
-        times = race(contenders, settings.tight_repeats)
+        times = race({**contenders, **floors}, settings.tight_repeats)
     # An epoch's time, without a fit's one-off cost (input validation, set-up),
     # measured alike for every model: (fit of 1 + E epochs - fit of 1) / E.
     per_epoch = {name: (times[name, 1 + epochs] - times[name, 1]) / epochs for name in models}
-    per_epoch.update(race(floors, settings.tight_repeats + 2))
+    per_epoch.update({name: times[name] for name in floors})
     if torch is not None:
         # After the NumPy contenders: PyTorch's OpenMP threads keep spinning for
         # a while after each call, which would steal cycles from them.

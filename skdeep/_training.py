@@ -23,9 +23,10 @@ from .nn.losses import LOSSES
 from .nn.schedules import ADAPTIVE_DIVISOR, ADAPTIVE_MIN_LEARNING_RATE, SCHEDULES
 
 #: Below this many floating-point operations per mini-batch forward pass, BLAS
-#: runs on one thread: waking a second thread for products this small costs
-#: more than it saves, and on a busy machine it stalls (measured with
-#: benchmarks/run.py: at batch 200, a float32 epoch is faster on one thread).
+#: runs on one thread. A second thread speeds up products this small, but not
+#: the step: the elementwise work after each product then reads results written
+#: from the other core, and on a busy machine a second thread stalls (measured
+#: at batch 200: a float32 epoch is no faster on two threads, and in most runs slower).
 SINGLE_THREAD_FLOPS = 20e6
 
 
