@@ -1,6 +1,7 @@
 """skdeep: the neural networks of the deeplearning.ai course as scikit-learn estimators."""
 
 from ._deepnet import DeepNetClassifier
+from ._deepnet_regressor import DeepNetRegressor
 from ._display import LossCurveDisplay
 from ._gradient_check import gradient_check
 from ._logistic import LogisticRegressionGD
@@ -10,6 +11,7 @@ from ._version import __version__
 
 __all__ = [
     "DeepNetClassifier",
+    "DeepNetRegressor",
     "DivergenceError",
     "LogisticRegressionGD",
     "LossCurveDisplay",

@@ -1,50 +1,57 @@
-"""scikit-learn glue shared by LogisticRegressionGD and DeepNetClassifier.
+"""scikit-learn glue shared by every skdeep estimator.
 
-The estimators validate data, encode the labels, transpose scikit-learn's
-``(m, n_x)`` input to the course's ``(n_x, m)`` (a view, never a copy), pick
-the dtype, run the epochs and expose fitted attributes. The math itself lives
-in :mod:`skdeep.nn`.
+The estimators validate data, transpose scikit-learn's ``(m, n_x)`` input to
+the course's ``(n_x, m)`` (a view, never a copy), pick the dtype, describe
+the run to the trainer and expose its outcome as fitted attributes. What
+differs between classification and regression (labels or targets, the
+output layer) lives in :mod:`skdeep._classifier` and :mod:`skdeep._regressor`;
+the training loop in :mod:`skdeep._training`; the math in :mod:`skdeep.nn`.
+
+A fit trains a shallow copy of the estimator and publishes the result in one
+step at the end (the instance's ``__dict__`` is swapped), so a ``predict``
+running in another thread meanwhile sees the old model or the new one, never
+a mix, and a fit that fails leaves the estimator exactly as it was.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import warnings
 
 import numpy as np
 import scipy.sparse as sp
-from numpy.typing import ArrayLike
-from scipy.special import expit
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import DataConversionWarning
+from sklearn.base import BaseEstimator
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state, gen_batches
-from sklearn.utils.multiclass import type_of_target
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ._callbacks import CallbackSupportMixin, callback_management_context, fit_context
-from ._training import Trainer, Validation
-from .nn import Network, forward_logits, initialize_parameters
-from .nn.activations import log_sigmoid, log_softmax, softmax
+from ._callbacks import CALLBACK_ATTRIBUTES, EpochReporter, callback_management_context, fit_context
+from ._predict import chunked_logits
+from ._training import History, RunSpec, Trainer, TrainingData, Validation
+from .nn import Network, initialize_parameters, prediction_layers
 
-#: Working memory for one chunk of rows at predict time. Activations of a
-#: chunk take at most this much, whatever the number of rows predicted.
-PREDICT_CHUNK_BYTES = 16 * 2**20
+#: A fit may plan to use at most this share of the memory available when it starts.
+MEMORY_SHARE = 0.9
 
 
-class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
-    """Validation, training and prediction shared by skdeep's classifiers.
+class BaseNetwork(BaseEstimator):
+    """Validation, training and prediction shared by skdeep's estimators.
 
     Subclasses store their hyperparameters in ``__init__`` and describe the
-    network and its training through the ``_spec_*`` hooks below.
+    network and its training through the ``_spec_*`` hooks; the classifier
+    and regressor layers supply the target hooks (``_validate_targets``,
+    ``_start_targets``, ``_encode_targets``, ``_output_activation``).
     """
 
-    #: Whether a 2-D indicator ``y`` (multilabel) is accepted.
-    _accepts_multilabel = False
     #: Stop when the largest gradient entry is <= tol (full batch, convex
     #: problems) rather than when the cost stops improving by tol.
     _stop_on_gradient = False
+    #: Whether a 2-D ``y`` (multilabel or multi-output) is accepted.
+    _accepts_multi_output = False
+    #: Whether y must be numeric (regression) rather than labels.
+    _numeric_targets = False
     #: Fitted attributes derived from ``parameters_``: rebuilt, not pickled.
     _derived_attributes = ("coefs_", "intercepts_", "coef_", "intercept_")
 
@@ -83,115 +90,118 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator
     def _set_layer_attributes(self):
         """Fitted attributes derived from ``parameters_`` (views, no copies)."""
 
+    def _spec_run(self, n_samples, learning_rate, partial):
+        """The :class:`RunSpec` these hyperparameters describe."""
+        return RunSpec(
+            max_epochs=1 if partial else self.max_iter,
+            learning_rate=learning_rate,
+            batch_size=self._spec_batch_size(n_samples),
+            shuffle=bool(getattr(self, "shuffle", False)),
+            schedule=getattr(self, "lr_schedule", "constant"),
+            decay_rate=float(getattr(self, "decay_rate", 0.0)),
+            decay_steps=int(getattr(self, "decay_steps", 1)),
+            alpha=float(self.alpha),
+            alpha_l1=float(getattr(self, "alpha_l1", 0.0)),
+            input_noise=float(getattr(self, "input_noise", 0.0)),
+            tol=float(self.tol),
+            n_iter_no_change=getattr(self, "n_iter_no_change", 1),
+            early_stopping=bool(getattr(self, "early_stopping", False)) and not partial,
+            stop_on_gradient=self._stop_on_gradient,
+            whole_fit=not partial,
+            max_iter=self.max_iter,
+            verbose=int(self.verbose),
+            name=type(self).__name__,
+        )
+
     # -- fit -----------------------------------------------------------------
 
-    def partial_fit(
-        self, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None = None, sample_weight: ArrayLike | None = None
-    ) -> BaseNetworkClassifier:
-        """Train for one epoch on the given data, continuing from the current model.
-
-        For out-of-core learning: call it once per chunk of data. The first
-        call builds the network; later calls continue from its weights,
-        optimizer state and random stream. The L2/L1 terms use the chunk's
-        total weight as the course's ``m``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-        classes : array-like of shape (n_classes,), default=None
-            Every label y can take. Required on the first call (except for a
-            multilabel indicator y), ignored or checked afterwards.
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        self : object
-        """
-        return self._fit(X, y, sample_weight, classes=classes, partial=True)
-
-    def _fit(
-        self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None, classes=None, partial=False
-    ):
-        # Training appends to the history lists and advances the random stream
-        # in place: those are copied; everything else is replaced, not mutated.
-        saved_state = {
-            key: list(value) if isinstance(value, list) else copy.deepcopy(value) if key == "_rng" else value
-            for key, value in vars(self).items()
-        }
+    def _fit(self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None, partial=False, **kw):
+        # Train a shallow copy; publish it only when it is a model worth having.
+        work = copy.copy(self)
         try:
-            # Callbacks' teardown runs inside, before any rollback below.
-            with callback_management_context(self):
-                return self._fit_or_raise(X, y, sample_weight, X_val, y_val, sample_weight_val, classes, partial)
-        except BaseException:
-            # Bad input or a diverging fit leaves the estimator as it was
-            # (unfitted, or the previous model): never half-trained or NaN.
-            vars(self).clear()
-            vars(self).update(saved_state)
+            # Callbacks' teardown runs inside, before the result is published.
+            with callback_management_context(work):
+                work._fit_or_raise(X, y, sample_weight, X_val, y_val, sample_weight_val, partial, **kw)
+        except KeyboardInterrupt:
+            if getattr(work, "_interrupted_with_progress", False):
+                # The best weights so far are a usable model: keep them, then
+                # let Ctrl-C stop the user's program (a search, a script).
+                del work._interrupted_with_progress
+                self._publish(work)
             raise
+        self._publish(work)
+        return self
 
-    def _fit_or_raise(self, X, y, sample_weight, X_val, y_val, sample_weight_val, classes, partial):
+    def _publish(self, work):
+        """Make ``work``'s state this estimator's, in one step."""
+        state = {key: value for key, value in vars(work).items() if key not in CALLBACK_ATTRIBUTES}
+        for key in CALLBACK_ATTRIBUTES:
+            if key in vars(self):
+                state[key] = vars(self)[key]
+        self.__dict__ = state
+
+    def _fit_or_raise(self, X, y, sample_weight, X_val, y_val, sample_weight_val, partial, classes=None):
         self._check_hyperparameters()
         warm = (partial or bool(self.warm_start)) and hasattr(self, "parameters_")
+        X_in = X
         X, y = self._validate_training_data(X, y, reset=not warm)
-        if not warm:
-            if partial and classes is None and y.ndim == 1:
-                raise ValueError("classes must be passed on the first call to partial_fit (every label y can take).")
-            self._start_label_encoding(y if classes is None else np.asarray(classes))
-        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
-            raise ValueError(
-                f"classes={list(classes)!r} differs from classes_={self.classes_.tolist()} of the first call."
-            )
+        if warm:
+            self._check_targets_match(y, classes, partial)
+        else:
+            self._start_targets(y, classes, partial, sample_weight)
         Y = self._encode_targets(y, X.dtype)
         sample_weight = self._example_weights(X, Y, sample_weight)
-        if not partial and not self._multilabel:
-            weighted = np.unique(_class_index(Y)[sample_weight > 0])
-            if len(weighted) < 2:
-                raise ValueError(
-                    f"{type(self).__name__} needs positive sample weight on at least 2 classes, but only "
-                    f"class {self.classes_.tolist()[weighted[0]]!r} has any (sample_weight times class_weight)."
-                )
+        if not partial:
+            self._check_trainable(Y, sample_weight)
         validation = None
         if not partial:
             X, y, Y, sample_weight, validation = self._validation_data(
-                X, y, Y, sample_weight, X_val, y_val, sample_weight_val, warm
+                X_in, X, y, Y, sample_weight, X_val, y_val, sample_weight_val
             )
         network = self._build_network(X.shape[1], Y.shape[0], X.dtype)
         optimizer = self._spec_optimizer(network.n_params, X.dtype)
-        self._learning_rate = self._spec_learning_rate(X, sample_weight, Y.shape[0])
+        spec = self._spec_run(X.shape[0], self._spec_learning_rate(X, sample_weight, Y.shape[0]), partial)
+        _check_memory(network, spec.batch_size, optimizer)
         if warm:
             rng = self._restore_for_warm_start(network, optimizer)
+            history = self._history().continued() if partial else self._history().new_run()
         else:
             # The course's randomness: one RandomState, weights drawn first,
             # then shuffling and dropout, so random_state=1 reproduces the
             # course's numbers.
             rng = check_random_state(getattr(self, "random_state", None))
             initialize_parameters(network, self._spec_init(), rng)
-            self.loss_curve_ = []
-            self.n_iter_ = 0
-            self.best_loss_ = np.inf
-            self._adaptive_learning_rate = self._learning_rate
-        if not (partial and warm):
-            # A new training run: the stopping rule starts afresh (partial_fit
-            # calls continue one run).
-            self._best_score = -np.inf
-            self._no_improvement_count = 0
-        self._expose(network)
-        max_epochs = 1 if partial else self.max_iter
-        callbacks = fit_context(self, max_epochs)
+            history = History()
+        if validation is not None:
+            history.validation_loss_curve = list(history.validation_loss_curve or [])
+            history.validation_scores = list(history.validation_scores or [])
+            if history.best_validation_score is None:
+                history.best_validation_score = -np.inf
+        self._set_architecture(network)
+        callbacks = fit_context(self, spec.max_epochs)
+        reporter = None
         if callbacks is not None:
             callbacks.call_on_fit_task_begin(estimator=self, X=X, y=y)
-        trainer = Trainer(self, network, optimizer, X, Y, sample_weight, rng, validation, callbacks, y)
-        if optimizer is None:
-            trainer.run_lbfgs()
-        else:
-            trainer.run(max_epochs=max_epochs, warn_on_max_iter=not partial)
-        self._rng = rng
-        self._optimizer_state = (type(optimizer).__name__, optimizer.get_state()) if optimizer else None
-        self._finalize(network)
+            reporter = EpochReporter(callbacks, self, X, y)
+        trainer = Trainer(network, optimizer, TrainingData(X, Y, sample_weight), spec, history, rng, validation, reporter)
+        first_epoch = history.n_iter
+        try:
+            if optimizer is None:
+                trainer.run_lbfgs()
+            else:
+                trainer.run()
+        except KeyboardInterrupt:
+            if history.n_iter > first_epoch:
+                self._record(network, optimizer, history, rng)
+                self._interrupted_with_progress = True
+                message = f"{trainer.stop_message()} Training interrupted: the model keeps these weights."
+            else:
+                message = "Training interrupted before its first epoch ended: the estimator is left as it was."
+            warnings.warn(message, UserWarning, stacklevel=4)
+            raise
+        self._record(network, optimizer, history, rng)
         if callbacks is not None:
             callbacks.call_on_fit_task_end(estimator=self, X=X, y=y, reconstruction_attributes={})
-        return self
 
     def _build_network(self, n_features, n_outputs, dtype):
         """The untrained network this configuration describes."""
@@ -212,141 +222,60 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator
             y,
             accept_sparse=("csr", "csc"),
             dtype=(np.float64, np.float32),
-            multi_output=self._accepts_multilabel,
+            multi_output=self._accepts_multi_output,
+            y_numeric=self._numeric_targets,
             reset=reset,
         )
-        if y.ndim == 2 and y.shape[1] == 1:
-            warnings.warn(
-                "A column-vector y was passed when a 1d array was expected. "
-                "Please change the shape of y to (n_samples,), for example using ravel().",
-                DataConversionWarning,
-                stacklevel=4,
-            )
-            y = y.ravel()
-        target_type = type_of_target(y, input_name="y")
-        if target_type == "multiclass-multioutput":
-            raise ValueError(f"{type(self).__name__} does not support multiclass-multioutput targets.")
-        if target_type not in ("binary", "multiclass", "multilabel-indicator"):
-            # scikit-learn's own wording, which its estimator checks look for.
-            raise ValueError(
-                f"Unknown label type: {target_type}. Maybe you are trying to fit a classifier, which "
-                "expects discrete classes on a regression target with continuous values."
-            )
-        return X, y
-
-    def _start_label_encoding(self, labels):
-        """Learn the classes from the labels of y (or partial_fit's ``classes``).
-
-        A 2-d ``labels`` is a (validated) multilabel indicator matrix.
-        """
-        self._multilabel = labels.ndim == 2
-        if self._multilabel:
-            self.classes_ = np.arange(labels.shape[1])
-            return
-        try:
-            classes = np.unique(labels)
-        except TypeError:
-            raise ValueError("y mixes labels of different types (for example strings and numbers).") from None
-        if len(classes) < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes in the data, "
-                f"but the data contains only one class: {classes.tolist()[0]!r}."
-            )
-        self.classes_ = classes
-
-    def _encode_targets(self, y, dtype):
-        """Labels -> the course's ``Y`` of shape (n_outputs, m), one column per example.
-
-        Stored example by example, like the activations it meets, in ``dtype``.
-        """
-        classes = self.classes_
-        if self._multilabel:
-            if y.ndim != 2 or y.shape[1] != len(classes):
-                raise ValueError(f"y must have {len(classes)} label columns, as when the model was first fitted.")
-            return np.ascontiguousarray(y.toarray() if sp.issparse(y) else y, dtype=dtype).T
-        if y.ndim != 1:
-            raise ValueError("y must be a 1-d array of class labels, as when the model was first fitted.")
-        try:
-            index = np.searchsorted(classes, y)
-        except TypeError:
-            raise ValueError("y mixes labels of different types (for example strings and numbers).") from None
-        known = index < len(classes)
-        known[known] = classes[index[known]] == y[known]
-        if not known.all():
-            raise ValueError(
-                f"y has classes {np.unique(y[~known]).tolist()} that the model does not know "
-                f"(classes_={classes.tolist()}); fit it anew (warm_start=False) or pass "
-                "every class to the first partial_fit call."
-            )
-        if len(classes) == 2:  # one sigmoid unit, the course's binary setting
-            return (index == 1).astype(dtype)[None, :]
-        Y_rows = np.zeros((len(y), len(classes)), dtype=dtype)
-        Y_rows[np.arange(len(y)), index] = 1  # one-hot rows
-        return Y_rows.T
+        return X, self._validate_targets(y)
 
     def _example_weights(self, X, Y, sample_weight):
-        """Per-example weights: ``sample_weight`` times the weight of the example's class."""
+        """Per-example weights: ``sample_weight`` (times the class weights, for a classifier)."""
         sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype, ensure_non_negative=True)
-        if self.class_weight is not None:
-            if self._multilabel:
-                raise ValueError("class_weight is not supported for multilabel targets; use sample_weight.")
-            class_index = _class_index(Y)
-            sample_weight = sample_weight * self._class_weights(class_index, sample_weight)[class_index]
-        if not sample_weight.sum() > 0:
+        sample_weight = self._weigh_classes(Y, sample_weight)
+        with np.errstate(over="ignore"):
+            total = float(np.sum(sample_weight, dtype=np.float64))
+        if not total > 0:
             raise ValueError(
                 "The sample weights (times class_weight, if any) sum to zero: at least one "
                 "example needs a positive weight."
             )
+        positive = sample_weight[sample_weight > 0]
+        tiny = np.finfo(sample_weight.dtype).tiny
+        if not np.isfinite(total) or positive.min() < tiny or total * np.finfo(sample_weight.dtype).eps < tiny:
+            raise ValueError(
+                f"sample_weight ranges from {positive.min():.3g} to {positive.max():.3g}, summing to "
+                f"{total:.3g}: beyond what {sample_weight.dtype} arithmetic can train with. The "
+                "weights' total is the course's m (it scales the L2 and L1 terms), so rescale "
+                "them to a sensible range, for example divide them by their mean."
+            )
         return sample_weight
 
-    def _class_weights(self, class_index, sample_weight):
-        """The weight of each class in ``classes_``, as an array."""
-        n_classes = len(self.classes_)
-        if isinstance(self.class_weight, str):  # "balanced": S / (n_classes * S_k)
-            # With the classes' *weighted* totals S_k, so that weighting an
-            # example by 2 stays the same as repeating it.
-            totals = np.bincount(class_index, weights=sample_weight, minlength=n_classes)
-            present = totals > 0
-            weights = np.ones(n_classes)
-            weights[present] = totals.sum() / (np.count_nonzero(present) * totals[present])
-            return weights.astype(sample_weight.dtype)
-        unknown = [label for label in self.class_weight if not np.any(self.classes_ == label)]
-        if unknown:
-            raise ValueError(
-                f"class_weight has keys {unknown!r} that are not classes of y (classes_={self.classes_.tolist()})."
-            )
-        return np.array([self.class_weight.get(label, 1.0) for label in self.classes_], dtype=sample_weight.dtype)
+    def _weigh_classes(self, Y, sample_weight):
+        return sample_weight
 
-    def _output_activation(self):
-        if not self._multilabel and len(self.classes_) > 2:
-            return "softmax"
-        return "sigmoid"  # binary (one unit, the course) or multilabel
+    def _check_trainable(self, Y, sample_weight):
+        """Refuse data that cannot train a model (a classifier's single class)."""
 
-    def _validation_data(self, X, y, Y, sample_weight, X_val, y_val, sample_weight_val, warm):
+    def _validation_data(self, X_in, X, y, Y, sample_weight, X_val, y_val, sample_weight_val):
         """The held-out set monitored each epoch: given, split off, or none."""
         early_stopping = getattr(self, "early_stopping", False)
         if X_val is None and y_val is None and not early_stopping:
+            self._reset_validation_attributes()
             return X, y, Y, sample_weight, None
         if (X_val is None) != (y_val is None):
             raise ValueError("X_val and y_val must be passed together.")
         if X_val is not None:
+            X_val_in = X_val
             X_val, y_val = self._validate_training_data(X_val, y_val, reset=False)
+            self._check_validation_targets(y_val)
             Y_val = self._encode_targets(y_val, X.dtype)
             weight_val = self._example_weights(X_val, Y_val, sample_weight_val)
+            _warn_if_unlike(X, X_val)
         else:
             if sample_weight_val is not None:
                 raise ValueError("sample_weight_val needs X_val and y_val.")
-            rng = check_random_state(getattr(self, "random_state", None))
-            stratify = y if y.ndim == 1 else None
-            try:
-                split = train_test_split(
-                    np.arange(X.shape[0]), test_size=self.validation_fraction, random_state=rng, stratify=stratify
-                )
-            except ValueError:  # a class too small to stratify
-                split = train_test_split(np.arange(X.shape[0]), test_size=self.validation_fraction, random_state=rng)
-            train, held_out = split
-            if y.ndim == 1 and len(np.unique(y[train])) < 2:
-                raise ValueError("validation_fraction leaves a single class in the training part; lower it.")
+            train, held_out = self._split_indices(y)
+            X_val_in = _safe_indexing(X_in, held_out)
             # Y is (n_outputs, m) stored by example: take examples as rows of Y^T.
             X_val, y_val, Y_val, weight_val = X[held_out], y[held_out], Y.T[held_out].T, sample_weight[held_out]
             X, y, Y, sample_weight = X[train], y[train], Y.T[train].T, sample_weight[train]
@@ -355,13 +284,49 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator
                     "The held-out validation examples all have zero weight (from sample_weight or "
                     "class_weight); raise validation_fraction or pass X_val and y_val."
                 )
-        if not warm or not hasattr(self, "validation_loss_curve_"):
-            self.validation_loss_curve_ = []
-            self.validation_scores_ = []
-            self.best_validation_score_ = -np.inf
+        score_network = self._network_scorer(X_val_in, y_val, weight_val)
+        return X, y, Y, sample_weight, Validation(X_val, Y_val, weight_val, score_network)
+
+    def _reset_validation_attributes(self):
+        """A fit without a validation set: MLPClassifier's ``None``s."""
+        if not (self.warm_start and hasattr(self, "parameters_")):
+            self.validation_loss_curve_ = None
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+
+    def _split_indices(self, y):
+        """Training and held-out rows for ``early_stopping`` (deterministic for a random_state)."""
+        rng = check_random_state(getattr(self, "random_state", None))
+        return train_test_split(np.arange(y.shape[0]), test_size=self.validation_fraction, random_state=rng)
+
+    def _check_validation_targets(self, y_val):
+        """Refuse a validation set the model cannot be scored on."""
+
+    def _network_scorer(self, X_val, y_val, weight_val):
+        """``score(network)`` with the ``scoring`` scorer on the validation data as
+        fit received it (a DataFrame keeps its column names), or None."""
         scoring = getattr(self, "scoring", None)
-        scorer = None if scoring is None else check_scoring(self, scoring=scoring)
-        return X, y, Y, sample_weight, Validation(X_val, Y_val, y_val, weight_val, scorer)
+        if scoring is None:
+            return None
+        scorer = check_scoring(self, scoring=scoring)
+
+        def score(network):
+            # A throwaway estimator holding the current weights: the scorer
+            # calls its predict; the estimator being fitted is not touched.
+            snapshot = copy.copy(self)
+            snapshot.parameters_ = network.named_views(network.params)
+            snapshot.batch_norm_stats_ = network.get_batch_norm_stats()
+            snapshot._set_layer_attributes()
+            try:
+                return scorer(snapshot, X_val, y_val, sample_weight=weight_val)
+            except ValueError as error:
+                raise ValueError(
+                    f"Early stopping could not score the {len(y_val)} validation examples with "
+                    f"scoring={self.scoring!r}: {error} Use a larger validation set "
+                    "(validation_fraction, or X_val/y_val), or scoring=None (the validation loss)."
+                ) from error
+
+        return score
 
     def _restore_for_warm_start(self, network, optimizer):
         """Load the previous fit's weights, optimizer state and random stream."""
@@ -377,22 +342,50 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator
         name, state = self._optimizer_state or (None, None)
         if optimizer is not None and name == type(optimizer).__name__:
             optimizer.set_state(state)
-        return self._rng
+        # A copy: the published model's stream must not move until this fit is.
+        return copy.deepcopy(self._rng)
 
-    def _expose(self, network):
-        """Fitted attributes as live views of the network, so that scorers
-        (early stopping on a metric) can call predict while training runs.
-        (Batch norm's statistics are refreshed by the trainer before scoring.)"""
-        self.parameters_ = network.named_views(network.params)
-        self.batch_norm_stats_ = network.get_batch_norm_stats()
+    def _history(self):
+        """The previous runs' :class:`History`, from the fitted attributes."""
+        stopping = self._stopping_state
+        return History(
+            loss_curve=list(self.loss_curve_),
+            validation_loss_curve=getattr(self, "validation_loss_curve_", None),
+            validation_scores=getattr(self, "validation_scores_", None),
+            best_loss=self.best_loss_,
+            best_validation_score=getattr(self, "best_validation_score_", None),
+            n_iter=self.n_iter_,
+            t=self.t_,
+            best_score=stopping["best_score"],
+            no_improvement_count=stopping["no_improvement_count"],
+            adaptive_learning_rate=stopping["adaptive_learning_rate"],
+        )
+
+    def _set_architecture(self, network):
         self.n_layers_ = network.n_layers + 1
         self.n_outputs_ = network.layer_dims[-1]
         self.out_activation_ = network.output_activation
 
-    def _finalize(self, network):
-        """Replace the live views by the final copies."""
+    def _record(self, network, optimizer, history, rng):
+        """The trainer's outcome as fitted attributes (copies: the run is over)."""
         self.parameters_ = network.get_parameters()
         self.batch_norm_stats_ = network.get_batch_norm_stats()
+        self.loss_curve_ = history.loss_curve
+        self.loss_ = history.loss_curve[-1] if history.loss_curve else None
+        self.best_loss_ = history.best_loss
+        self.n_iter_ = history.n_iter
+        self.t_ = history.t
+        if history.validation_scores is not None:
+            self.validation_loss_curve_ = history.validation_loss_curve
+            self.validation_scores_ = history.validation_scores
+            self.best_validation_score_ = history.best_validation_score
+        self._stopping_state = {
+            "best_score": history.best_score,
+            "no_improvement_count": history.no_improvement_count,
+            "adaptive_learning_rate": history.adaptive_learning_rate,
+        }
+        self._rng = rng
+        self._optimizer_state = (type(optimizer).__name__, optimizer.get_state()) if optimizer else None
         self._set_layer_attributes()
 
     def __getstate__(self):
@@ -412,115 +405,106 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator
         """``Z[L]`` for every row of X, as an array of shape (m, n_outputs).
 
         Rows are processed in chunks so memory stays bounded whatever m is.
-        Everything is local to this call: concurrent calls are safe. The
-        model's own dtype is used (a float32 model predicts in float32).
+        The fitted state is read once, so a fit publishing a new model
+        meanwhile cannot mix two models in one call.
         """
         check_is_fitted(self)
+        state = self.__dict__
         if validate:
             X = _validate_numeric(self, X, accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32), reset=False)
-        layers = self._layers_for_prediction()
-        dtype = layers[0]["W"].dtype
-        if sp.issparse(X):
-            X = X.tocsr()
-        widths = sum(layer["W"].shape[0] for layer in layers) + (X.shape[1] if X.dtype != dtype else 0)
-        chunk_rows = max(1, PREDICT_CHUNK_BYTES // (dtype.itemsize * widths))
-        logits = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
-        activation = self._spec_activation()
-        for rows in gen_batches(X.shape[0], chunk_rows):
-            X_chunk = X[rows].astype(dtype, copy=False)
-            # sklearn's (m, n_x) rows -> the course's (n_x, m) columns: a view.
-            logits[rows] = forward_logits(layers, X_chunk.T, activation).T
-        return logits
-
-    def _layers_for_prediction(self):
-        layers = []
-        for l in range(1, self.n_layers_):
-            layer = {"W": self.parameters_[f"W{l}"], "b": self.parameters_[f"b{l}"]}
-            if f"gamma{l}" in self.parameters_:
-                layer["gamma"] = self.parameters_[f"gamma{l}"]
-                layer["beta"] = self.parameters_[f"beta{l}"]
-                layer["mean"] = self.batch_norm_stats_[f"mean{l}"]
-                layer["var"] = self.batch_norm_stats_[f"var{l}"]
-            layers.append(layer)
-        return layers
-
-    def predict_proba(self, X: ArrayLike) -> np.ndarray:
-        """Probability estimates.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Column k is the probability of ``classes_[k]``; for a multilabel
-            model, column k is the probability that label k is present.
-        """
-        Z = self._logits(X)
-        if self.out_activation_ == "softmax":
-            softmax(Z.T)  # in place, column-wise on the course's (n, m) view
-            return Z
-        if self.n_outputs_ == 1 and len(self.classes_) == 2:
-            z = Z[:, 0]
-            return np.column_stack([expit(-z), expit(z)])
-        return expit(Z)
-
-    def predict_log_proba(self, X: ArrayLike) -> np.ndarray:
-        """Logarithm of the probability estimates, computed without ``log(0)``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-        """
-        Z = self._logits(X)
-        if self.out_activation_ == "softmax":
-            return np.ascontiguousarray(log_softmax(Z.T).T)
-        if self.n_outputs_ == 1 and len(self.classes_) == 2:
-            z = Z[:, 0]
-            return np.column_stack([log_sigmoid(-z), log_sigmoid(z)])
-        return log_sigmoid(Z)
-
-    def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predict class labels.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
-            Labels of the same type as those seen in fit; a 0/1 indicator
-            matrix for a multilabel model.
-        """
-        Z = self._logits(X)
-        if self.out_activation_ == "softmax":
-            return self.classes_[np.argmax(Z, axis=1)]
-        if self.n_outputs_ == 1 and len(self.classes_) == 2:
-            return self.classes_[(Z[:, 0] > 0).astype(np.intp)]
-        return (Z > 0).astype(int)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.classifier_tags.multi_label = self._accepts_multilabel
-        return tags
+        layers = prediction_layers(state["parameters_"], state["batch_norm_stats_"], state["n_layers_"] - 1)
+        if X.shape[1] != layers[0]["W"].shape[1]:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{layers[0]['W'].shape[1]} features as input."
+            )
+        return chunked_logits(layers, X, self._spec_activation())
 
 
-def _class_index(Y):
-    """Index in ``classes_`` of each example's class, from the encoded ``Y``."""
-    return Y[0].astype(np.intp) if Y.shape[0] == 1 else np.argmax(Y, axis=0)
+def partial_fit_allowed(estimator):
+    """Whether ``partial_fit`` applies; raises AttributeError saying why not.
+
+    For :func:`sklearn.utils.metaestimators.available_if`: as MLPClassifier
+    does for lbfgs, the method is absent where it cannot work.
+    """
+    if getattr(estimator, "solver", None) == "lbfgs":
+        raise AttributeError(
+            "partial_fit trains one epoch of mini-batches, which solver='lbfgs' does not have "
+            "(it minimizes the whole data's cost at once): use solver='adam' (or another "
+            "stochastic solver) for partial_fit, or fit for lbfgs."
+        )
+    if getattr(estimator, "early_stopping", False):
+        raise AttributeError(
+            "partial_fit trains one epoch on the chunk it is given and holds nothing out, so "
+            "early_stopping=True cannot apply: set early_stopping=False for partial_fit (and "
+            "monitor a held-out set yourself), or use fit."
+        )
+    return True
+
+
+def _check_memory(network, batch_size, optimizer):
+    """Refuse, before allocating, a run that cannot fit in memory."""
+    n_state = len(getattr(optimizer, "_state_vectors", ())) if optimizer is not None else 6
+    needed = network.training_bytes(batch_size, n_state)
+    available = _available_memory()
+    if available is not None and needed > MEMORY_SHARE * available:
+        raise MemoryError(
+            f"Training this network needs about {needed / 2**30:.1f} GiB ({network.n_params:,} parameters "
+            f"with their gradient and optimizer state, and batches of {batch_size} examples through layers "
+            f"{list(network.layer_dims)}), but only {available / 2**30:.1f} GiB of memory is available. "
+            "Use smaller hidden_layer_sizes or batch_size."
+        )
+
+
+def _available_memory():
+    """Bytes of memory available now (None where the system does not say)."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+#: X_val whose feature means sit this many of X's standard deviations away
+#: (the median over features) was almost surely not preprocessed like X.
+UNLIKE_TRAINING_Z = 3.0
+
+
+def _warn_if_unlike(X, X_val):
+    """Warn when X_val does not look preprocessed like X (a Pipeline's dev set, say)."""
+    if sp.issparse(X) or X.shape[0] < 2 or X_val.shape[0] < 1:
+        return
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        std = X.std(axis=0)
+        shift = np.abs(X_val.mean(axis=0) - X.mean(axis=0))
+        varying = std > 0
+        if not np.any(varying):
+            return
+        z = float(np.median(shift[varying] / std[varying]))
+    if z > UNLIKE_TRAINING_Z:
+        warnings.warn(
+            f"X_val does not look like X: its feature means lie a median {z:.1f} of X's standard "
+            "deviations away from X's. If the network is the last step of a Pipeline, X_val did not "
+            "go through the earlier steps: use Pipeline(..., transform_input=['X_val']) with metadata "
+            "routing enabled (see the user guide).",
+            UserWarning,
+            stacklevel=5,
+        )
 
 
 def _validate_numeric(estimator, *args, **kwargs):
     """``validate_data``, with a clear message when X holds non-numeric values."""
     try:
-        return validate_data(estimator, *args, **kwargs)
+        # Values near the dtype's maximum overflow in the finiteness check's
+        # sum; the check then looks closer, so the warning is noise.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return validate_data(estimator, *args, **kwargs)
     except (ValueError, TypeError) as error:
         if "could not convert" not in str(error) and "argument must be a string or a" not in str(error):
             raise
@@ -531,3 +515,4 @@ def _validate_numeric(estimator, *args, **kwargs):
             f"({error}). Encode text or categorical columns first, for example with "
             "sklearn.preprocessing.OneHotEncoder in a ColumnTransformer."
         ) from error
+

@@ -30,3 +30,32 @@ def fit_context(estimator, max_epochs):
     if not hasattr(estimator, "_init_callback_context"):
         return None
     return estimator._init_callback_context(max_subtasks=max_epochs)
+
+
+class EpochReporter:
+    """Tells scikit-learn's callbacks when each epoch begins and ends.
+
+    The trainer knows only ``begin_epoch()`` and ``end_epoch(network)``; this
+    glue holds the estimator and data the callbacks are given.
+    """
+
+    def __init__(self, context, estimator, X, y):
+        self.context, self.estimator, self.X, self.y = context, estimator, X, y
+        self._epoch = None
+
+    def begin_epoch(self):
+        self._epoch = self.context.subcontext(task_name="epoch")
+        self._epoch.call_on_fit_task_begin(estimator=self.estimator, X=self.X, y=self.y)
+
+    def end_epoch(self, network):
+        """End the epoch's callback task; True when a callback asks to stop."""
+        return self._epoch.call_on_fit_task_end(
+            estimator=self.estimator,
+            X=self.X,
+            y=self.y,
+            # Computed only if a callback asks for the fitted estimator.
+            reconstruction_attributes=lambda: {
+                "parameters_": network.get_parameters(),
+                "batch_norm_stats_": network.get_batch_norm_stats(),
+            },
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 
@@ -56,8 +57,11 @@ class LossCurveDisplay:
 
         Parameters
         ----------
-        estimator : LogisticRegressionGD or DeepNetClassifier
-            Fitted.
+        estimator : fitted skdeep estimator, Pipeline or search
+            A fitted LogisticRegressionGD, DeepNetClassifier or
+            DeepNetRegressor; a fitted Pipeline ending in one (its last
+            step is plotted); or a fitted GridSearchCV / RandomizedSearchCV
+            (or any search with ``best_estimator_``) over either.
         ax : matplotlib Axes, default=None
             Where to draw; a new figure when None.
         name : str, default=None
@@ -67,6 +71,7 @@ class LossCurveDisplay:
         -------
         display : LossCurveDisplay
         """
+        estimator = _network_of(estimator)
         check_is_fitted(estimator, "loss_curve_")
         validation = getattr(estimator, "validation_loss_curve_", None) or None
         best_epoch = None
@@ -114,3 +119,16 @@ class LossCurveDisplay:
         ax.legend()
         self.ax_, self.figure_ = ax, ax.figure
         return self
+
+
+def _network_of(estimator):
+    """The skdeep estimator inside a fitted search and/or Pipeline."""
+    if hasattr(estimator, "best_estimator_"):
+        estimator = estimator.best_estimator_
+    elif hasattr(estimator, "cv_results_") or (hasattr(estimator, "estimator") and hasattr(estimator, "refit")):
+        check_is_fitted(estimator, "best_estimator_")  # a search not refitted, or not fitted
+    if isinstance(estimator, Pipeline):
+        estimator = estimator[-1]
+        if hasattr(estimator, "best_estimator_"):
+            estimator = estimator.best_estimator_
+    return estimator

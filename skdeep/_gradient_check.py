@@ -63,13 +63,13 @@ def gradient_check(
     probe._check_hyperparameters()
     X, y = probe._validate_training_data(X, y, reset=True)
     X = X.astype(np.float64)
-    probe._start_label_encoding(y)
+    probe._start_targets(y, None, False, sample_weight)
     Y = probe._encode_targets(y, np.float64)
     sample_weight = probe._example_weights(X, Y, sample_weight).astype(np.float64)
     network = probe._build_network(X.shape[1], Y.shape[0], np.float64)
     rng = check_random_state(getattr(estimator, "random_state", None))
     if hasattr(estimator, "parameters_"):
-        if not np.array_equal(estimator.classes_, probe.classes_):
+        if hasattr(estimator, "classes_") and not np.array_equal(estimator.classes_, probe.classes_):
             raise ValueError("y must hold the classes the fitted estimator was trained on.")
         network.set_parameters(estimator.parameters_)
     else:

@@ -9,7 +9,7 @@ from scipy.linalg import eigvalsh
 from scipy.sparse.linalg import LinearOperator, eigsh
 from sklearn.utils import gen_batches
 
-from ._base import BaseNetworkClassifier
+from ._classifier import BaseNetworkClassifier
 from ._params import check_class_weight, check_number
 from .nn.optimizers import GradientDescent
 

@@ -40,7 +40,8 @@ def check_number(value, name, *, integer=False, low=None, low_open=False, high=N
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, kind):
         expected = "an integer" if integer else "a real number"
         raise TypeError(f"{name} must be {expected}, got {value!r} of type {type(value).__name__}.")
-    if not np.isfinite(value):
+    # Python integers are always finite (and may exceed what np.isfinite takes).
+    if not isinstance(value, numbers.Integral) and not np.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value!r}.")
     too_low = low is not None and (value < low or (low_open and value == low))
     too_high = high is not None and (value > high or (high_open and value == high))

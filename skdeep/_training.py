@@ -1,43 +1,41 @@
 """The training loop: epochs of mini-batches, schedules, stopping, interruption.
 
-Kept apart from the estimators' validation code so the loop reads on its own:
-an epoch draws the batches (shuffled, with fresh dropout masks and optional
-input noise), takes one optimizer step per batch at the epoch's learning rate,
-then records the cost and the validation metrics and applies the stopping
-rule. ``solver="lbfgs"`` hands the full-batch cost to scipy instead.
+The trainer is given a plain description of the run (a :class:`RunSpec`, the
+network, the optimizer, the data, a :class:`History` to continue) and knows
+nothing of the estimators: it owns the history and the stopping rule's state
+while it runs, and the estimator copies the outcome into its fitted
+attributes afterwards. An epoch draws the batches (shuffled, with fresh
+dropout masks and optional input noise), takes one optimizer step per batch
+at the epoch's learning rate, then records the cost and the validation
+metrics and applies the stopping rule. ``solver="lbfgs"`` hands the
+full-batch cost to scipy instead.
 """
 
 import math
 import time
 import warnings
-from contextlib import nullcontext
-from functools import cache
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import ThreadpoolController
 
+from ._predict import chunked_logits
+from ._threads import blas_threads_for
 from .nn.losses import LOSSES
 from .nn.schedules import ADAPTIVE_DIVISOR, ADAPTIVE_MIN_LEARNING_RATE, SCHEDULES
 
-#: Below this many floating-point operations per mini-batch forward pass, BLAS
-#: runs on one thread. A second thread speeds up products this small, but not
-#: the step: the elementwise work after each product then reads results written
-#: from the other core, and on a busy machine a second thread stalls (measured
-#: at batch 200: a float32 epoch is no faster on two threads, and in most runs slower).
-SINGLE_THREAD_FLOPS = 20e6
-
-
-@cache
-def _thread_pools():
-    """The process's thread pools, inspected once (0.4 ms a time, too slow per fit)."""
-    return ThreadpoolController()
+#: A cost this many times the run's first cost means the fit diverged, even
+#: while it stays finite: no healthy fit climbs that far above its start.
+DIVERGENCE_FACTOR = 10.0
+#: A fit that ends with its cost this many times its first cost has gone
+#: backwards: it ends in a DivergenceError rather than on those weights.
+WORSE_THAN_START_FACTOR = 2.0
 
 
 class DivergenceError(ValueError):
-    """Training produced an infinite or NaN cost (the learning rate is too large)."""
+    """Training diverged: the cost became infinite or NaN, or climbed far above where it started."""
 
 
 def _divergence_message(learning_rate, epoch, what):
@@ -48,60 +46,164 @@ def _divergence_message(learning_rate, epoch, what):
     )
 
 
-class Trainer:
-    """Runs epochs on ``network`` for ``estimator`` and records its history.
+@dataclass(frozen=True)
+class RunSpec:
+    """What one training run does, read from the estimator's hyperparameters.
 
-    Appends to the estimator's ``loss_curve_``, ``n_iter_``, ``best_loss_``
-    (and the validation curves) as it goes, so an interrupted fit still
-    leaves them consistent.
+    ``alpha`` and ``alpha_l1`` are the course's lambda: the trainer divides
+    them by the data's total weight, the course's m. ``n_iter_no_change`` may
+    be ``inf`` (the stopping rule never fires).
+    """
+
+    max_epochs: int
+    learning_rate: float
+    batch_size: int
+    shuffle: bool = False
+    schedule: str = "constant"
+    decay_rate: float = 0.0
+    decay_steps: int = 1
+    alpha: float = 0.0
+    alpha_l1: float = 0.0
+    input_noise: float = 0.0
+    tol: float = 0.0
+    n_iter_no_change: float = 1
+    early_stopping: bool = False
+    stop_on_gradient: bool = False
+    #: Warn (ConvergenceWarning) when max_epochs end the run, and refuse a
+    #: run that ends worse than it started; off for partial_fit's one epoch.
+    whole_fit: bool = True
+    max_iter: int = 1
+    verbose: int = 0
+    name: str = "model"
+
+    @property
+    def stopping_rule_active(self):
+        return self.tol > 0 or self.early_stopping or self.schedule == "adaptive"
+
+
+@dataclass
+class History:
+    """Everything a run records, and the stopping rule's state to continue from.
+
+    Continued by ``warm_start`` and ``partial_fit``: the estimator hands the
+    previous run's history to the next trainer.
+    """
+
+    loss_curve: list = field(default_factory=list)
+    validation_loss_curve: list | None = None
+    validation_scores: list | None = None
+    best_loss: float = np.inf
+    best_validation_score: float | None = None
+    n_iter: int = 0
+    #: Training examples seen, MLPClassifier's ``t_``.
+    t: int = 0
+    #: The stopping rule's state: its best score, and the epochs since.
+    best_score: float = -np.inf
+    no_improvement_count: int = 0
+    #: The epoch whose weights the trainer kept as the best so far.
+    best_epoch: int = 0
+    adaptive_learning_rate: float | None = None
+    #: Why the last run ended (see ``STOP_REASONS``).
+    stop_reason: str | None = None
+
+    def new_run(self):
+        """The history for a new run of ``fit`` on warm-started weights:
+        the curves go on, the stopping rule starts afresh."""
+        return History(
+            loss_curve=list(self.loss_curve),
+            validation_loss_curve=None if self.validation_loss_curve is None else list(self.validation_loss_curve),
+            validation_scores=None if self.validation_scores is None else list(self.validation_scores),
+            best_loss=self.best_loss,
+            best_validation_score=self.best_validation_score,
+            n_iter=self.n_iter,
+            t=self.t,
+            adaptive_learning_rate=self.adaptive_learning_rate,
+        )
+
+    def continued(self):
+        """The history for the next ``partial_fit`` call: one run goes on."""
+        history = self.new_run()
+        history.best_score, history.no_improvement_count = self.best_score, self.no_improvement_count
+        return history
+
+
+STOP_REASONS = {
+    "max_iter": "max_iter={max_iter} epochs reached",
+    "tol": "the training loss did not improve by more than tol={tol} for {patience} consecutive epochs",
+    "validation": "the validation score did not improve by more than tol={tol} for {patience} consecutive epochs",
+    "gradient": "the gradient fell below tol={tol}",
+    "learning_rate": "the adaptive learning rate fell below {minimum}",
+    "callback": "a callback asked to stop",
+    "interrupted": "interrupted (Ctrl-C)",
+    "lbfgs": "L-BFGS stopped: {message}",
+    "partial_fit": "one epoch (partial_fit)",
+}
+
+
+@dataclass
+class TrainingData:
+    """Training inputs in scikit-learn's layout, and targets in the course's.
+
+    ``X`` is ``(m, n_x)`` (rows are examples), ``Y`` is ``(n_out, m)`` and
+    ``sample_weight`` is ``(m,)``, positive in total.
+    """
+
+    X: object
+    Y: np.ndarray
+    sample_weight: np.ndarray
+
+    @property
+    def total_weight(self):
+        """The course's m: the data's total weight (a float, maybe huge, never inf for valid data)."""
+        return float(self.sample_weight.sum())
+
+
+class Trainer:
+    """Runs epochs of ``network`` on ``data`` as ``spec`` says, recording into ``history``.
 
     Parameters
     ----------
-    estimator : BaseNetworkClassifier
-        Supplies the hyperparameters and receives the history.
     network : skdeep.nn.Network
     optimizer : object from skdeep.nn.optimizers, or None for lbfgs
-    X : ndarray or sparse matrix of shape (m, n_x)
-        Training inputs in scikit-learn's layout (rows are examples).
-    Y : ndarray of shape (n_out, m)
-        Encoded targets in the course's layout.
-    sample_weight : ndarray of shape (m,)
+    data : TrainingData
+    spec : RunSpec
+    history : History
+        The run's record, updated in place epoch by epoch (so an
+        interrupted run leaves it consistent).
     rng : numpy.random.RandomState
         For shuffling, dropout masks and input noise.
     validation : Validation or None
         Held-out data to monitor each epoch.
-    callbacks : sklearn.callback.CallbackContext or None
-        The fit's root callback context: each epoch is one of its subtasks.
-    y : array-like or None
-        The labels, for the callbacks.
+    reporter : object or None
+        Told when each epoch begins and ends (``begin_epoch()``,
+        ``end_epoch(network) -> stop?``): scikit-learn's callbacks.
     """
 
-    def __init__(
-        self, estimator, network, optimizer, X, Y, sample_weight, rng, validation=None, callbacks=None, y=None
-    ):
-        self.est = estimator
+    def __init__(self, network, optimizer, data, spec, history, rng, validation=None, reporter=None):
         self.network = network
         self.optimizer = optimizer
-        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.data = data
+        self.spec = spec
+        self.history = history
         self.rng = rng
         self.validation = validation
-        self.callbacks, self.y = callbacks, y  # scikit-learn's callback context, labels
-        self.total_weight = float(sample_weight.sum())
+        self.reporter = reporter
+        total = data.total_weight
         # The course's L2 term lambda/(2m) sum ||W||^2 (and L1's lambda/m sum |W|),
         # with m the total weight of the data: the same regularization whatever
         # the batch size.
-        self.l2 = estimator.alpha / self.total_weight
-        self.l1 = getattr(estimator, "alpha_l1", 0.0) / self.total_weight
-        # A Python float: a NumPy float64 scalar (from a parameter grid, say)
-        # would promote the float32 noise arithmetic to float64.
-        self.input_noise = float(getattr(estimator, "input_noise", 0.0))
-        self.batch_size = estimator._spec_batch_size(X.shape[0])
+        self.l2 = spec.alpha / total
+        self.l1 = spec.alpha_l1 / total
         self.grad = np.empty(network.n_params, dtype=network.dtype)
         self.best_params = None
+        self.best_stats = None
         self._workspaces = {}
         self._gathered = {}
-        self._equal_weights = bool(np.all(sample_weight == sample_weight[0]))
+        weight = data.sample_weight
+        self._equal_weights = bool(np.all(weight == weight[0]))
         self._cached_shares = {}
+        if history.adaptive_learning_rate is None:
+            history.adaptive_learning_rate = spec.learning_rate
 
     # -- one epoch -------------------------------------------------------------
 
@@ -117,16 +219,17 @@ class Trainer:
         ``share`` the batch's share of the epoch. A shuffled batch's arrays are
         buffers that the next batch overwrites.
         """
-        X, Y = self.X, self.Y
+        X, Y = self.data.X, self.data.Y
         n_samples = X.shape[0]
-        if self.batch_size >= n_samples:
+        batch_size = self.spec.batch_size
+        if batch_size >= n_samples:
             # Full batch, the course's setting: X.T is a view of the input.
             yield X.T, Y, *self._batch_shares(slice(None), n_samples)
             return
         Y_rows = Y.T  # one row per example, like X: batches are row selections
-        order = self.rng.permutation(n_samples) if getattr(self.est, "shuffle", False) else None
-        for start in range(0, n_samples, self.batch_size):
-            stop = min(start + self.batch_size, n_samples)
+        order = self.rng.permutation(n_samples) if self.spec.shuffle else None
+        for start in range(0, n_samples, batch_size):
+            stop = min(start + batch_size, n_samples)
             rows = slice(start, stop) if order is None else order[start:stop]
             shares = self._batch_shares(rows, stop - start)
             if shares is None:
@@ -146,12 +249,13 @@ class Trainer:
         """``(r, share)`` for the batch of ``m`` examples ``rows``; None if its weight is 0."""
         if m in self._cached_shares:
             return self._cached_shares[m]
-        batch_weight = self.sample_weight[rows]
+        weight = self.data.sample_weight
+        batch_weight = weight[rows]
         batch_total = float(batch_weight.sum())
         if batch_total == 0:
             return None
-        shares = batch_weight / batch_total, batch_total / self.total_weight
-        if self._equal_weights or m == self.X.shape[0]:
+        shares = batch_weight / batch_total, batch_total / self.data.total_weight
+        if self._equal_weights or m == weight.shape[0]:
             # Computed once: the full batch's shares are the same every epoch,
             # and with equal weights so are those of every batch of m examples
             # (the same sum of the same values, so bit for bit).
@@ -161,9 +265,10 @@ class Trainer:
     def _gather_buffers(self, m):
         """``(m, n_x)`` and ``(m, n_out)`` arrays to copy a shuffled batch's rows into."""
         if m not in self._gathered:
+            X, Y = self.data.X, self.data.Y
             self._gathered[m] = (
-                np.empty((m, self.X.shape[1]), dtype=self.X.dtype),
-                np.empty((m, self.Y.shape[0]), dtype=self.Y.dtype),
+                np.empty((m, X.shape[1]), dtype=X.dtype),
+                np.empty((m, Y.shape[0]), dtype=Y.dtype),
             )
         return self._gathered[m]
 
@@ -172,7 +277,9 @@ class Trainer:
         if sp.issparse(X_batch):
             X_batch = X_batch.toarray()
         noise = self.rng.standard_normal(X_batch.shape).astype(X_batch.dtype, copy=False)
-        noise *= self.input_noise
+        # A Python float: a NumPy float64 scalar (from a parameter grid, say)
+        # would promote the float32 noise arithmetic to float64.
+        noise *= float(self.spec.input_noise)
         noise += X_batch
         return noise
 
@@ -181,14 +288,14 @@ class Trainer:
         network, grad = self.network, self.grad
         epoch_cost = 0.0
         for X_batch, Y_batch, r, share in self._batches():
-            if self.input_noise:
+            if self.spec.input_noise:
                 X_batch = self._with_noise(X_batch)
             ws = self._workspace(X_batch.shape[1])
             ws.draw_masks(self.rng)
             cost = network.cost_and_gradient(X_batch, Y_batch, r, ws, grad, self.l2, self.l1, network.batch_norm)
             if not math.isfinite(cost):
                 raise DivergenceError(
-                    _divergence_message(learning_rate, self.est.n_iter_ + 1, f"the cost became {cost}")
+                    _divergence_message(learning_rate, self.history.n_iter + 1, f"the cost became {cost}")
                 )
             self.optimizer.update(network.params, grad, learning_rate)
             epoch_cost += share * cost
@@ -197,125 +304,127 @@ class Trainer:
     # -- the loop ----------------------------------------------------------------
 
     def learning_rate(self):
-        """The current epoch's learning rate under the estimator's schedule."""
-        est = self.est
-        schedule = getattr(est, "lr_schedule", "constant")
-        if schedule == "adaptive":
-            return est._adaptive_learning_rate
-        decay = SCHEDULES[schedule]
-        return decay(est._learning_rate, est.n_iter_, getattr(est, "decay_rate", 0.0), getattr(est, "decay_steps", 1))
+        """The current epoch's learning rate under the schedule."""
+        spec = self.spec
+        if spec.schedule == "adaptive":
+            return self.history.adaptive_learning_rate
+        decay = SCHEDULES[spec.schedule]
+        return decay(spec.learning_rate, self.history.n_iter, spec.decay_rate, spec.decay_steps)
 
-    def _blas_threads(self):
-        """One BLAS thread for small mini-batches, the library's default otherwise."""
-        flops = 2 * min(self.batch_size, self.X.shape[0]) * self.network.n_weights
-        return _thread_pools().limit(limits=1, user_api="blas") if flops < SINGLE_THREAD_FLOPS else nullcontext()
+    def run(self):
+        """Run up to ``spec.max_epochs`` epochs; stop early on the stopping rule.
 
-    def run(self, max_epochs, warn_on_max_iter=True):
-        """Run up to ``max_epochs`` epochs; stop early on the stopping rule or Ctrl-C."""
-        est = self.est
+        On Ctrl-C the best weights so far come back into the network,
+        ``history.stop_reason`` says so, and KeyboardInterrupt propagates.
+        """
+        spec, history = self.spec, self.history
+        first_epoch = history.n_iter
         try:
             # A diverging fit overflows; it is reported as one clear error
             # naming learning_rate, not as a stream of RuntimeWarnings.
-            with np.errstate(over="ignore", invalid="ignore"), self._blas_threads():
-                converged = self._run_epochs(max_epochs)
+            with np.errstate(over="ignore", invalid="ignore"), blas_threads_for(self.network, spec.batch_size):
+                history.stop_reason = self._run_epochs()
+            if spec.early_stopping:
+                self.restore_best()
+            self.ensure_finite_outputs(self.learning_rate())
+            if spec.whole_fit:
+                self._refuse_going_backwards(first_epoch)
         except KeyboardInterrupt:
-            warnings.warn(
-                f"Training interrupted at epoch {est.n_iter_ + 1}: the model keeps the weights it "
-                "had at the end of its best epoch so far (lowest cost, or best validation score).",
-                UserWarning,
-                stacklevel=5,
-            )
+            history.stop_reason = "interrupted"
             self.restore_best()
-            return
-        if getattr(est, "early_stopping", False):
-            self.restore_best()
-        self.ensure_finite_outputs(self.learning_rate())
-        if warn_on_max_iter and self._stopping_rule_active() and not converged:
+            raise
+        if spec.verbose:
+            print(self.stop_message())
+        if spec.whole_fit and history.stop_reason == "max_iter" and spec.stopping_rule_active:
             warnings.warn(
-                f"{type(est).__name__}: max_iter={est.max_iter} epochs reached before the "
-                f"optimization converged (tol={est.tol}). Increase max_iter, or check the data's scaling.",
+                f"{spec.name}: max_iter={spec.max_iter} epochs reached before the optimization "
+                f"converged (tol={spec.tol}). Increase max_iter, or check the data's scaling.",
                 ConvergenceWarning,
                 stacklevel=5,
             )
 
-    def _stopping_rule_active(self):
-        est = self.est
-        return est.tol > 0 or getattr(est, "early_stopping", False) or getattr(est, "lr_schedule", "") == "adaptive"
-
-    def _run_epochs(self, max_epochs):
-        """The epochs themselves; returns whether the stopping rule ended them."""
-        est = self.est
-        patience = getattr(est, "n_iter_no_change", 1)
-        for _ in range(max_epochs):
+    def _run_epochs(self):
+        """The epochs themselves; returns why they ended (a key of ``STOP_REASONS``)."""
+        spec, history = self.spec, self.history
+        for _ in range(spec.max_epochs):
             start = time.perf_counter()
-            epoch_callbacks = self._begin_epoch_callbacks()
+            if self.reporter is not None:
+                self.reporter.begin_epoch()
             learning_rate = self.learning_rate()
             cost = self.epoch(learning_rate)
-            est.loss_curve_.append(cost)
-            est.n_iter_ += 1
-            est.best_loss_ = min(est.best_loss_, cost)
-            previous_best = est._best_score
+            history.loss_curve.append(cost)
+            history.n_iter += 1
+            history.t += self.data.X.shape[0]
+            history.best_loss = min(history.best_loss, cost)
+            self._check_divergence(cost, learning_rate)
+            previous_best = history.best_score
             score = self._monitored_score(cost)
-            if est.verbose:
+            if spec.verbose:
                 self._print_progress(cost, time.perf_counter() - start)
-            if epoch_callbacks is not None and self._end_epoch_callbacks(epoch_callbacks):
-                return True  # a callback asked to stop
-            if est._stop_on_gradient:
+            if self.reporter is not None and self.reporter.end_epoch(self.network):
+                return "callback"
+            if spec.stop_on_gradient:
                 # Convex full-batch problems: self.grad is the gradient at the
                 # start of this epoch.
-                if est.tol > 0 and np.max(np.abs(self.grad)) <= est.tol:
-                    return True
+                if spec.tol > 0 and np.max(np.abs(self.grad)) <= spec.tol:
+                    return "gradient"
                 continue
-            if not self._stopping_rule_active():
+            if not spec.stopping_rule_active:
                 continue  # tol=0: run every epoch, as the course does
-            if score > previous_best + est.tol:
-                est._no_improvement_count = 0
+            if score > previous_best + spec.tol:
+                history.no_improvement_count = 0
             else:
-                est._no_improvement_count += 1
-            if est._no_improvement_count >= patience:
-                if getattr(est, "lr_schedule", "") == "adaptive":
-                    est._adaptive_learning_rate /= ADAPTIVE_DIVISOR
-                    est._no_improvement_count = 0
-                    if est._adaptive_learning_rate >= ADAPTIVE_MIN_LEARNING_RATE:
+                history.no_improvement_count += 1
+            if history.no_improvement_count >= spec.n_iter_no_change:
+                if spec.schedule == "adaptive":
+                    history.adaptive_learning_rate /= ADAPTIVE_DIVISOR
+                    history.no_improvement_count = 0
+                    if history.adaptive_learning_rate >= ADAPTIVE_MIN_LEARNING_RATE:
                         continue
-                return True
-        return False
+                    return "learning_rate"
+                return "validation" if self.validation is not None else "tol"
+        return "max_iter" if spec.whole_fit else "partial_fit"
 
-    def _begin_epoch_callbacks(self):
-        if self.callbacks is None:
-            return None
-        context = self.callbacks.subcontext(task_name="epoch")
-        context.call_on_fit_task_begin(estimator=self.est, X=self.X, y=self.y)
-        return context
+    def _check_divergence(self, cost, learning_rate):
+        """A finite cost that climbs far above the run's first one is divergence too."""
+        start = self.history.loss_curve[0]
+        if cost > DIVERGENCE_FACTOR * start and cost > start + 1:
+            raise DivergenceError(
+                _divergence_message(
+                    learning_rate,
+                    self.history.n_iter,
+                    f"the cost climbed from {start:.6g} (epoch 1) to {cost:.6g}",
+                )
+            )
 
-    def _end_epoch_callbacks(self, context):
-        """End the epoch's callback task; True when a callback asks to stop."""
-        network = self.network
-        return context.call_on_fit_task_end(
-            estimator=self.est,
-            X=self.X,
-            y=self.y,
-            # Computed only if a callback asks for the fitted estimator.
-            reconstruction_attributes=lambda: {
-                "parameters_": network.get_parameters(),
-                "batch_norm_stats_": network.get_batch_norm_stats(),
-            },
-        )
+    def _refuse_going_backwards(self, first_epoch):
+        """A fit never ends, silently, on weights far worse than where it started."""
+        curve = self.history.loss_curve
+        if len(curve) <= first_epoch or self.spec.early_stopping:
+            return  # nothing ran, or the best epoch's weights were restored
+        start, last = curve[0], curve[-1]
+        if last > WORSE_THAN_START_FACTOR * start and last > start + 0.1:
+            raise DivergenceError(
+                _divergence_message(
+                    self.learning_rate(),
+                    self.history.n_iter,
+                    f"the fit ended with its cost at {last:.6g}, above the {start:.6g} it started from",
+                )
+            )
 
     def _monitored_score(self, cost):
         """Score of the epoch (greater is better); snapshots the best weights."""
-        est = self.est
+        history = self.history
         if self.validation is None:
             score = -cost
         else:
-            if self.network.batch_norm:
-                est.batch_norm_stats_ = self.network.get_batch_norm_stats()
-            loss, score = self.validation.evaluate(est)
-            est.validation_loss_curve_.append(loss)
-            est.validation_scores_.append(score)
-            est.best_validation_score_ = max(est.best_validation_score_, score)
-        if score > est._best_score:
-            est._best_score = score
+            loss, score = self.validation.evaluate(self.network)
+            history.validation_loss_curve.append(loss)
+            history.validation_scores.append(score)
+            history.best_validation_score = max(history.best_validation_score, score)
+        if score > history.best_score:
+            history.best_score = score
+            history.best_epoch = history.n_iter
             self.best_params = self.network.params.copy()
             self.best_stats = self.network.get_batch_norm_stats()
         return score
@@ -323,121 +432,162 @@ class Trainer:
     def ensure_finite_outputs(self, learning_rate):
         """Never leave a model that predicts NaN.
 
-        The last update is applied after the last cost was measured, so the
-        final weights are checked on the training data: if they overflow,
-        the weights of the best epoch come back (with a warning), and if
-        those overflow too, fit fails with a clear error.
+        The last update is applied after the last cost was measured. A bound
+        on the outputs from the weights alone (no pass over the data) almost
+        always shows they are finite; only when it cannot are the final
+        weights checked on the training data, and if they overflow the
+        weights of the best epoch come back (with a warning), and if those
+        overflow too, fit fails with a clear error.
         """
-        est = self.est
-        for attempt in ("final", "best"):
-            if attempt == "best":
-                if self.best_params is None:
-                    break
-                self.restore_best()
-            if np.all(np.isfinite(self.network.params)):
-                est.batch_norm_stats_ = self.network.get_batch_norm_stats()
-                with np.errstate(over="ignore", invalid="ignore"):
-                    finite = np.all(np.isfinite(est._logits(self.X, validate=False)))
-                if finite:
-                    if attempt == "best":
-                        warnings.warn(
-                            f"The last updates overflowed (learning_rate={learning_rate!r} is too large "
-                            "for this data); the model keeps the weights of its best epoch. Lower "
-                            "learning_rate or scale the inputs.",
-                            UserWarning,
-                            stacklevel=5,
-                        )
-                    return
+        network = self.network
+        if not np.all(np.isfinite(network.params)):
+            finite = False
+        else:
+            finite = self._outputs_finite()
+        if finite:
+            return
+        if self.best_params is not None:
+            self.restore_best()
+            if self._outputs_finite():
+                warnings.warn(
+                    f"The last updates overflowed (learning_rate={learning_rate!r} is too large "
+                    "for this data); the model keeps the weights of its best epoch. Lower "
+                    "learning_rate or scale the inputs.",
+                    UserWarning,
+                    stacklevel=5,
+                )
+                return
         raise DivergenceError(
-            _divergence_message(learning_rate, est.n_iter_, "the model's outputs are no longer finite")
+            _divergence_message(learning_rate, self.history.n_iter, "the model's outputs are no longer finite")
         )
 
+    def _outputs_finite(self):
+        network, X = self.network, self.data.X
+        if not np.all(np.isfinite(network.params)):
+            return False
+        values = X.data if sp.issparse(X) else X
+        input_bound = max(abs(float(values.max(initial=0))), abs(float(values.min(initial=0))))
+        # Well inside the dtype's range: no intermediate can overflow.
+        if network.output_bound(input_bound) < np.finfo(network.dtype).max / 16:
+            return True
+        with np.errstate(over="ignore", invalid="ignore"):
+            logits = chunked_logits(network.prediction_layers(), X, network.hidden_activation)
+        return bool(np.all(np.isfinite(logits)))
+
     def restore_best(self):
+        """Put the best epoch's weights (and batch statistics) back into the network."""
         if self.best_params is not None:
             self.network.params[...] = self.best_params
             self.network.set_batch_norm_stats(self.best_stats)
 
     def _print_progress(self, cost, seconds):
-        est = self.est
-        line = f"Epoch {est.n_iter_}, loss = {cost:.8f}"
+        history = self.history
+        line = f"Epoch {history.n_iter}, loss = {cost:.8f}"
         if self.validation is not None:
-            line += f", validation score = {est.validation_scores_[-1]:.6f}"
+            line += f", validation score = {history.validation_scores[-1]:.6f}"
         print(f"{line}, {seconds:.2f}s")
+
+    def stop_message(self, detail=""):
+        """Why training stopped, and which epoch's weights the model keeps."""
+        spec, history = self.spec, self.history
+        reason = STOP_REASONS[history.stop_reason].format(
+            max_iter=spec.max_iter,
+            tol=spec.tol,
+            patience=spec.n_iter_no_change,
+            minimum=ADAPTIVE_MIN_LEARNING_RATE,
+            message=detail,
+        )
+        message = f"Training stopped after epoch {history.n_iter}: {reason}."
+        restored = history.stop_reason == "interrupted" or spec.early_stopping
+        if restored and self.best_params is not None and history.best_epoch != history.n_iter:
+            message += f" The model keeps the weights of epoch {history.best_epoch}, its best."
+        return message
 
     # -- L-BFGS ------------------------------------------------------------------
 
     def run_lbfgs(self):
         """Minimize the full-batch cost with scipy's L-BFGS-B (no learning rate)."""
-        est, network = self.est, self.network
-        X_t = self.X.T
-        r = self.sample_weight / self.total_weight
-        ws = self._workspace(self.X.shape[0])
+        spec, history, network = self.spec, self.history, self.network
+        X_t = self.data.X.T
+        r = self.data.sample_weight / self.data.total_weight
+        ws = self._workspace(self.data.X.shape[0])
         grad = self.grad
         last_cost = [np.nan]
 
         def cost_and_gradient(theta):
             network.params[...] = theta
-            cost = network.cost_and_gradient(X_t, self.Y, r, ws, grad, self.l2, self.l1)
+            cost = network.cost_and_gradient(X_t, self.data.Y, r, ws, grad, self.l2, self.l1)
             last_cost[0] = cost
             return cost, grad.astype(np.float64)
 
-        def record_iteration(*_):
-            est.loss_curve_.append(last_cost[0])
-            est.n_iter_ += 1
-            est.best_loss_ = min(est.best_loss_, last_cost[0])
-            if est.verbose:
-                print(f"Epoch {est.n_iter_}, loss = {last_cost[0]:.8f}")
+        def record_iteration(intermediate_result):
+            # The accepted iterate: kept as the best so far, for Ctrl-C.
+            cost = float(intermediate_result.fun)
+            history.loss_curve.append(cost)
+            history.n_iter += 1
+            history.t += self.data.X.shape[0]
+            history.best_loss = min(history.best_loss, cost)
+            history.best_epoch = history.n_iter
+            self.best_params = np.asarray(intermediate_result.x, dtype=network.dtype)
+            self.best_stats = network.get_batch_norm_stats()
+            if spec.verbose:
+                print(f"Epoch {history.n_iter}, loss = {cost:.8f}")
 
-        with np.errstate(over="ignore", invalid="ignore"):
-            result = scipy.optimize.minimize(
-                cost_and_gradient,
-                network.params.astype(np.float64),
-                jac=True,
-                method="L-BFGS-B",
-                callback=record_iteration,
-                options={"maxiter": est.max_iter, "gtol": est.tol, "maxfun": 15 * est.max_iter + 100},
-            )
-        network.params[...] = result.x
-        if network.batch_norm:
-            # Full batch: the population statistics are those of the whole
-            # data under the final weights (one update of fresh averages).
-            network.reset_batch_norm_stats()
-            network.forward(X_t, ws, r, update_batch_norm_stats=True)
-        self.ensure_finite_outputs("lbfgs")
-        if result.status == 1 and est.tol > 0:
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                result = scipy.optimize.minimize(
+                    cost_and_gradient,
+                    network.params.astype(np.float64),
+                    jac=True,
+                    method="L-BFGS-B",
+                    callback=record_iteration,
+                    options={"maxiter": spec.max_iter, "gtol": spec.tol, "maxfun": 15 * spec.max_iter + 100},
+                )
+            network.params[...] = result.x
+            self._refresh_full_batch_statistics(X_t, ws, r)
+            self.ensure_finite_outputs("lbfgs")
+        except KeyboardInterrupt:
+            history.stop_reason = "interrupted"
+            self.restore_best()
+            self._refresh_full_batch_statistics(X_t, ws, r)
+            raise
+        history.stop_reason = "max_iter" if result.status == 1 else "lbfgs"
+        if spec.verbose:
+            print(self.stop_message(str(result.message)))
+        if result.status == 1 and spec.tol > 0:
             warnings.warn(
-                f"{type(est).__name__}: lbfgs reached max_iter={est.max_iter} iterations before "
-                f"converging (tol={est.tol}). Increase max_iter, or check the data's scaling.",
+                f"{spec.name}: lbfgs reached max_iter={spec.max_iter} iterations before "
+                f"converging (tol={spec.tol}). Increase max_iter, or check the data's scaling.",
                 ConvergenceWarning,
                 stacklevel=5,
             )
+
+    def _refresh_full_batch_statistics(self, X_t, ws, r):
+        if self.network.batch_norm:
+            # Full batch: the population statistics are those of the whole
+            # data under the final weights (one update of fresh averages).
+            self.network.reset_batch_norm_stats()
+            self.network.forward(X_t, ws, r, update_batch_norm_stats=True)
 
 
 class Validation:
     """Held-out data scored after each epoch: the validation loss and a score.
 
-    The score is ``-loss`` (``scoring=None``) or a scikit-learn scorer's
-    value; greater is better in both cases.
+    The score is ``-loss`` (``scoring=None``) or a scorer's value; greater is
+    better in both cases. ``score_network`` (given by the estimator) scores
+    the network's current weights with a scikit-learn scorer on the data as
+    ``fit`` received it (a DataFrame keeps its column names).
     """
 
-    def __init__(self, X, Y, y, sample_weight, scorer):
-        self.X, self.Y, self.y = X, Y, y
-        self.sample_weight = sample_weight
+    def __init__(self, X, Y, sample_weight, score_network=None):
+        self.X, self.Y = X, Y
         self.r = sample_weight / sample_weight.sum()
-        self.scorer = scorer
+        self.score_network = score_network
 
-    def evaluate(self, estimator):
-        logits = estimator._logits(self.X, validate=False).T
-        losses = LOSSES[estimator.out_activation_](np.array(logits, dtype=np.float64), self.Y)
+    def evaluate(self, network):
+        logits = chunked_logits(network.prediction_layers(), self.X, network.hidden_activation).T
+        losses = LOSSES[network.output_activation](np.array(logits, dtype=np.float64), self.Y)
         loss = float(np.dot(losses, self.r))
-        if self.scorer is None:
+        if self.score_network is None:
             return loss, -loss
-        try:
-            score = self.scorer(estimator, self.X, self.y, sample_weight=self.sample_weight)
-        except ValueError as error:
-            raise ValueError(
-                f"Early stopping could not score the {self.X.shape[0]} validation examples with "
-                f"scoring={estimator.scoring!r}: {error} Use a larger validation set "
-                "(validation_fraction, or X_val/y_val), or scoring=None (the validation loss)."
-            ) from error
-        return loss, float(score)
+        return loss, float(self.score_network(network))

@@ -109,4 +109,5 @@ def test_verbose_prints_the_cost(scaled_breast_cancer, capsys):
     X, y = scaled_breast_cancer
     LogisticRegressionGD(max_iter=3, tol=0, verbose=1).fit(X, y)
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 3 and lines[0].startswith("Epoch 1, loss = 0.69314718")
+    assert len(lines) == 4 and lines[0].startswith("Epoch 1, loss = 0.69314718")
+    assert lines[-1] == "Training stopped after epoch 3: max_iter=3 epochs reached."

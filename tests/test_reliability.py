@@ -18,7 +18,6 @@ HUGE_INPUT_MODELS = {
     "tanh": lambda: DeepNetClassifier(activation="tanh", max_iter=20, random_state=0),
     "sigmoid-batch-norm": lambda: DeepNetClassifier(activation="sigmoid", batch_norm=True, max_iter=20, random_state=0),
     "lbfgs": lambda: DeepNetClassifier(solver="lbfgs", max_iter=20, random_state=0),
-    "gd": lambda: DeepNetClassifier(solver="gd", learning_rate=1e-3, max_iter=5, random_state=0),
 }
 
 
@@ -36,6 +35,20 @@ def test_inputs_of_a_million_give_no_warning_and_no_nan(name, dtype):
         log_proba = model.predict_log_proba(X)
     assert np.all(np.isfinite(proba)) and np.all(np.isfinite(log_proba))
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_gradient_descent_on_inputs_of_a_million_diverges_with_a_clear_error(dtype):
+    """Unscaled inputs of 1e6 make plain gd climb; the fit says so instead of keeping the weights."""
+    rng = np.random.RandomState(0)
+    X = (rng.standard_normal((200, 5)) * 1e6).astype(dtype)
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
+    model = DeepNetClassifier(solver="gd", learning_rate=1e-3, max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DivergenceError, match=r"learning_rate=0.001 is too large.*StandardScaler"):
+            model.fit(X, y)
+    assert not hasattr(model, "parameters_")
 
 
 def _fit_parameters(seed, X, y):

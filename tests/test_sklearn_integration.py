@@ -15,6 +15,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import skdeep._base
+import skdeep._predict
 from skdeep import DeepNetClassifier, LogisticRegressionGD
 
 from .asserts import assert_same_parameters
@@ -111,7 +112,7 @@ def test_predict_is_chunked_and_chunking_changes_nothing(make_estimator, blobs, 
     X, y = blobs
     model = make_estimator().fit(X, y)
     whole = model.predict_proba(X)
-    monkeypatch.setattr(skdeep._base, "PREDICT_CHUNK_BYTES", 64)  # a few rows per chunk
+    monkeypatch.setattr(skdeep._predict, "PREDICT_CHUNK_BYTES", 64)  # a few rows per chunk
     np.testing.assert_allclose(model.predict_proba(X), whole, rtol=1e-12)
     np.testing.assert_array_equal(model.predict(X), whole.argmax(axis=1))
 
@@ -119,7 +120,7 @@ def test_predict_is_chunked_and_chunking_changes_nothing(make_estimator, blobs, 
 def test_concurrent_predictions_equal_sequential(make_estimator, blobs, monkeypatch):
     X, y = blobs
     model = make_estimator().fit(X, y)
-    monkeypatch.setattr(skdeep._base, "PREDICT_CHUNK_BYTES", 256)
+    monkeypatch.setattr(skdeep._predict, "PREDICT_CHUNK_BYTES", 256)
     expected = model.predict_proba(X)
     barrier = threading.Barrier(16)
 

@@ -9,6 +9,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 import skdeep._base
+import skdeep._predict
 from skdeep import DeepNetClassifier, LogisticRegressionGD, gradient_check
 from skdeep.nn.activations import HIDDEN_ACTIVATIONS
 from skdeep.nn.schedules import SCHEDULES
@@ -86,7 +87,8 @@ def test_adaptive_schedule_divides_by_five_and_stops(moons):
     model = _moons_net(solver="adam", lr_schedule="adaptive", tol=1e-2, n_iter_no_change=2, max_iter=500)
     model.fit(X, y)
     assert model.n_iter_ < 500
-    assert model._adaptive_learning_rate < 1e-6 <= model._adaptive_learning_rate * 5
+    rate = model._stopping_state["adaptive_learning_rate"]
+    assert rate < 1e-6 <= rate * 5
 
 
 # -- regularization ----------------------------------------------------------------
@@ -127,7 +129,7 @@ def test_regularized_predictions_are_deterministic_and_batch_invariant(moons, pa
     np.testing.assert_array_equal(model.predict_proba(X), whole)
     one_by_one = np.vstack([model.predict_proba(X[i : i + 1]) for i in range(0, 300, 37)])
     np.testing.assert_allclose(one_by_one, whole[::37], rtol=1e-12)
-    monkeypatch.setattr(skdeep._base, "PREDICT_CHUNK_BYTES", 100)
+    monkeypatch.setattr(skdeep._predict, "PREDICT_CHUNK_BYTES", 100)
     np.testing.assert_allclose(model.predict_proba(X), whole, rtol=1e-12)
     assert model.score(X, y) > 0.9
 
@@ -209,10 +211,9 @@ def test_early_stopping_splits_off_validation_fraction(moons, monkeypatch):
     sizes = []
     original = skdeep._training.Trainer.__init__
 
-    def spy(self, estimator, network, optimizer, X_train, *args, **kwargs):
-        validation = args[3]  # after Y, sample_weight, rng
-        sizes.append((X_train.shape[0], validation.X.shape[0]))
-        original(self, estimator, network, optimizer, X_train, *args, **kwargs)
+    def spy(self, network, optimizer, data, spec, history, rng, validation, *args, **kwargs):
+        sizes.append((data.X.shape[0], validation.X.shape[0]))
+        original(self, network, optimizer, data, spec, history, rng, validation, *args, **kwargs)
 
     monkeypatch.setattr(skdeep._training.Trainer, "__init__", spy)
     monkeypatch.setattr(skdeep._base, "Trainer", skdeep._training.Trainer)
@@ -347,8 +348,9 @@ def test_gradient_check_detects_a_wrong_gradient(monkeypatch):
 def test_a_scorer_that_fails_on_the_validation_set_says_so():
     rng = np.random.RandomState(0)
     X, y = rng.standard_normal((12, 2)), np.array([0, 1] * 6)
-    with pytest.raises(ValueError, match="could not score the 1 validation examples with scoring='neg_log_loss'"):
-        DeepNetClassifier(early_stopping=True, scoring="neg_log_loss", validation_fraction=0.05).fit(X, y)
+    # A dev set of one class: the log-loss scorer cannot score it.
+    with pytest.raises(ValueError, match="could not score the 2 validation examples with scoring='neg_log_loss'"):
+        DeepNetClassifier(early_stopping=True, scoring="neg_log_loss").fit(X, y, X_val=X[:3:2], y_val=y[:3:2])
 
 
 def test_a_failed_warm_fit_leaves_the_model_and_its_random_stream_as_they_were(moons):

@@ -11,7 +11,8 @@ import numpy as np
 
 
 def zeros_scale(n_prev):
-    """No draw at all: all weights zero (enough for logistic regression)."""
+    """No draw at all: all weights zero (enough for logistic regression; a
+    network with hidden layers never breaks the symmetry, the course's point)."""
     return 0.0
 
 
@@ -47,16 +48,18 @@ def initialize_parameters(network, method, rng):
     Parameters
     ----------
     network : Network
-    method : {"zeros", "small", "xavier", "he"}
+    method : {"zeros", "small", "xavier", "he"} or float
+        A name above, or a number: the scale of every layer's standard-normal
+        draws (the course's "large random" initialization is 10).
     rng : numpy.random.RandomState
         Drawn from in the order W[1], W[2], ..., W[L] (none for "zeros").
     """
-    scale_of = INITIALIZERS[method]
     network.params[:] = 0
     network.reset_batch_norm_transform()
-    if method == "zeros":
+    if isinstance(method, str) and method == "zeros":
         return
     for l in range(1, network.n_layers + 1):
         W = network.W[l]
+        scale = INITIALIZERS[method](W.shape[1]) if isinstance(method, str) else float(method)
         # Draw in float64 (as the course does), then store in the network's dtype.
-        W[...] = rng.standard_normal(W.shape) * scale_of(W.shape[1])
+        W[...] = rng.standard_normal(W.shape) * scale

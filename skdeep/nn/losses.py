@@ -1,4 +1,7 @@
-"""Cross-entropy costs computed from the output layer's pre-activation ``Z[L]``.
+"""Output costs computed from the output layer's pre-activation ``Z[L]``.
+
+The cross-entropies (sigmoid and softmax outputs, for classification) and the
+squared error (identity output, for regression).
 
 Working from the logits rather than from ``A[L]`` keeps the cost finite for
 saturated units: ``log(sigmoid(z))`` is ``-log1p(exp(-z))`` for large ``z`` and
@@ -105,18 +108,51 @@ def softmax_cross_entropy(Z, Y, scratch=None):
     return loss
 
 
+def squared_error(Z, Y, scratch=None):
+    """Half the squared error of an identity output, summed over output units.
+
+    ``L = 1/2 ||a - y||^2`` with ``a = z``: the course's regression cost
+    ``J = 1/(2m) sum_i ||a(i) - y(i)||^2`` is its mean. The 1/2 makes its
+    gradient ``dL/dz = a - y``, the same fused output gradient as the
+    cross-entropies'. ``Z`` is already ``A`` (the identity), so it is left as it is.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_out, m)
+        Outputs.
+    Y : ndarray of shape (n_out, m)
+        Targets.
+    scratch : dict, optional
+        Buffers reused from call to call (see ``_buffer``).
+
+    Returns
+    -------
+    loss : ndarray of shape (m,)
+        Per-example loss (a view of a ``scratch`` buffer when one is given).
+    """
+    residual = _buffer(scratch, "residual", Z.shape, Z.dtype)
+    np.subtract(Z, Y, out=residual)
+    residual *= residual
+    residual *= 0.5
+    if residual.shape[0] == 1:
+        return residual[0]
+    return np.add.reduce(residual, axis=0, out=_buffer(scratch, "total", Z.shape[1:], Z.dtype))
+
+
 #: Output activation -> per-example loss from logits.
 LOSSES = {
     "sigmoid": sigmoid_cross_entropy,
     "softmax": softmax_cross_entropy,
+    "identity": squared_error,
 }
 
 
 def output_gradient(A, Y, example_weight, out):
     """The fused output gradient ``dZ[L] = (A[L] - Y) * r``.
 
-    For a sigmoid output with binary cross-entropy, and for a softmax output
-    with categorical cross-entropy, ``dL/dZ[L]`` simplifies to ``A - Y``. The
+    For a sigmoid output with binary cross-entropy, a softmax output with
+    categorical cross-entropy, and an identity output with half the squared
+    error, ``dL/dZ[L]`` simplifies to ``A - Y``. The
     course then divides by m; here each column is scaled by its example weight
     ``r_i = s_i / sum(s)`` instead (``1/m`` when all weights are equal), so every
     gradient computed from it is already a (weighted) mean over the batch.

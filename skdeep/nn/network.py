@@ -6,9 +6,10 @@ column per example, ``W[l]`` has shape ``(n_l, n_{l-1})``, ``b[l]`` has shape
 
     Z[l] = W[l] A[l-1] + b[l]          A[l] = g[l](Z[l])
 
-The output layer ``g[L]`` is a sigmoid (binary or multilabel targets) or a
-softmax (multiclass); the cost is the matching cross-entropy, so the output
-gradient is ``dZ[L] = A[L] - Y`` and for l = L..1::
+The output layer ``g[L]`` is a sigmoid (binary or multilabel targets), a
+softmax (multiclass) or the identity (regression); the cost is the matching
+cross-entropy or half the squared error, so the output gradient is
+``dZ[L] = A[L] - Y`` and for l = L..1::
 
     dW[l] = dZ[l] A[l-1]^T / m          db[l] = mean of dZ[l] over examples
     dA[l-1] = W[l]^T dZ[l]              dZ[l-1] = dA[l-1] * g'[l-1](Z[l-1])
@@ -49,8 +50,8 @@ class Network:
         ``[n_x, n_1, ..., n_L]``, the course's ``layers_dims``.
     hidden_activation : str
         Activation of layers 1..L-1, a key of ``HIDDEN_ACTIVATIONS``.
-    output_activation : {"sigmoid", "softmax"}
-        Activation of layer L.
+    output_activation : {"sigmoid", "softmax", "identity"}
+        Activation of layer L (and so the cost, see :mod:`skdeep.nn.losses`).
     dtype : numpy dtype
         float64 or float32; every buffer and parameter uses it.
     batch_norm : bool
@@ -377,6 +378,51 @@ class Network:
             self._scratch = np.empty(self.n_weights, dtype=self.dtype)
         return self._scratch
 
+    # -- what a run costs, and what its outputs can reach ---------------------
+
+    def training_bytes(self, m, n_state_vectors):
+        """Bytes a training run on batches of ``m`` examples allocates.
+
+        The parameters, their gradient, the optimizer's step and ``n_state_vectors``
+        vectors, one copy of the best weights and the regularization scratch,
+        plus one batch's buffers: ``A[l]`` and ``dZ[l]`` for every layer, the
+        dropout masks and dropped-out copies, batch norm's caches and the
+        loss's scratch (three output-sized arrays).
+        """
+        dims = self.layer_dims
+        vectors = (4 + n_state_vectors) * self.n_params + self.n_weights
+        per_example = 2 * sum(dims[1:]) + 3 * dims[-1]
+        for l in range(1, self.n_layers):
+            per_example += dims[l] * (2 * (self.keep_prob[l - 1] < 1) + self.batch_norm)
+        return self.dtype.itemsize * (vectors + m * per_example)
+
+    def output_bound(self, input_bound):
+        """An upper bound on ``|Z[L]|`` at prediction time for inputs with ``|x| <= input_bound``.
+
+        Layer by layer, ``|Z[l]| <= |W[l]| |A[l-1]| + |b[l]|`` (elementwise
+        absolute values); ReLU, leaky ReLU and the identity never grow a
+        value, sigmoid and tanh are bounded by 1. Computed in float64; ``inf``
+        when even the bound overflows. Cheap: no pass over the data.
+        """
+        stats = self.get_batch_norm_stats()
+        bound = np.full(self.layer_dims[0], float(input_bound))
+        with np.errstate(over="ignore", invalid="ignore"):
+            for l in range(1, self.n_layers + 1):
+                bound = np.abs(self.W[l]).astype(np.float64) @ bound + np.abs(self.b[l][:, 0])
+                if l == self.n_layers:
+                    break
+                if self.batch_norm:
+                    scale = np.abs(self.gamma[l][:, 0]) / np.sqrt(stats[f"var{l}"][:, 0] + BATCH_NORM_EPSILON)
+                    bound = scale * (bound + np.abs(stats[f"mean{l}"][:, 0])) + np.abs(self.beta[l][:, 0])
+                if self.hidden_activation in ("sigmoid", "tanh"):
+                    bound = np.minimum(bound, 1.0)
+            result = float(np.max(bound, initial=0.0))
+        return result if np.isfinite(result) else np.inf
+
+    def prediction_layers(self):
+        """The current weights and batch statistics as :func:`forward_logits` takes them."""
+        return prediction_layers(self.named_views(self.params), self.get_batch_norm_stats(), self.n_layers)
+
     # -- pickling: views into the flat buffer must be rebuilt ----------------
 
     def __getstate__(self):
@@ -389,6 +435,20 @@ class Network:
         self.__dict__.update(state)
         self._bind_functions()
         self.W, self.b, self.gamma, self.beta = self.layer_views(self.params)
+
+
+def prediction_layers(parameters, batch_norm_stats, n_layers):
+    """Per-layer dicts for :func:`forward_logits` from the course's named parameters."""
+    layers = []
+    for l in range(1, n_layers + 1):
+        layer = {"W": parameters[f"W{l}"], "b": parameters[f"b{l}"]}
+        if f"gamma{l}" in parameters:
+            layer["gamma"] = parameters[f"gamma{l}"]
+            layer["beta"] = parameters[f"beta{l}"]
+            layer["mean"] = batch_norm_stats[f"mean{l}"]
+            layer["var"] = batch_norm_stats[f"var{l}"]
+        layers.append(layer)
+    return layers
 
 
 def forward_logits(layers, X, hidden_activation):

@@ -1,0 +1,247 @@
+"""Hyperparameters shared by DeepNetClassifier and DeepNetRegressor.
+
+Their checks (each error names the parameter, the value and what it
+accepts, and where MLPClassifier spells a setting differently, the skdeep
+parameter that does it) and their translation into the network, the
+optimizer and the run. The docstrings' shared parameter section lives here too.
+"""
+
+import numbers
+
+import numpy as np
+
+from ._params import check_number, check_option, check_sequence
+from .nn.activations import HIDDEN_ACTIVATIONS
+from .nn.optimizers import Adagrad, Adam, GradientDescent, Momentum, RMSProp
+
+SOLVERS = ("gd", "momentum", "rmsprop", "adagrad", "adam", "lbfgs")
+SCHEDULES = ("constant", "inverse_time", "exponential", "step", "adaptive")
+INITS = ("auto", "he", "xavier", "small", "zeros")
+#: MLPClassifier's activation names that skdeep spells differently.
+ACTIVATION_ALIASES = {"logistic": "sigmoid"}
+#: MLPClassifier spellings with another skdeep name: what to write instead.
+MLP_SPELLINGS = {
+    ("solver", "sgd"): "solver='gd' (plain mini-batch gradient descent) or solver='momentum'",
+    ("learning_rate", "constant"): "lr_schedule='constant' (learning_rate is the step size, a number)",
+    ("learning_rate", "invscaling"): "lr_schedule='inverse_time' with decay_rate (learning_rate is the step size)",
+    ("learning_rate", "adaptive"): "lr_schedule='adaptive' (learning_rate is the step size, a number)",
+}
+
+PARAMETERS_DOC = """    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Number of units of each hidden layer, the course's ``layers_dims``
+        without the input and output sizes. ``()`` gives logistic regression.
+    activation : {"relu", "tanh", "sigmoid", "logistic", "leaky_relu", "identity"}, default="relu"
+        Activation of the hidden layers (``"logistic"`` is MLPClassifier's
+        name for ``"sigmoid"``).
+    init : {"auto", "he", "xavier", "small", "zeros"} or float, default="auto"
+        Weight initialization: ``W[l] = N(0, 1) * scale`` with scale
+        ``sqrt(2 / n_{l-1})`` (he), ``1 / sqrt(n_{l-1})`` (xavier, the course's
+        deep-network init) or ``0.01`` (small, the course's two-layer init);
+        a number is the scale itself (the course's "large random"
+        initialization is 10); ``"zeros"`` sets every weight to 0 (which, as
+        the course shows, never breaks the symmetry between hidden units).
+        ``"auto"`` is he for the relu family and xavier otherwise. Biases
+        start at zero.
+    solver : {"adam", "gd", "momentum", "rmsprop", "adagrad", "lbfgs"}, default="adam"
+        Optimizer. ``"gd"`` is the course's (mini-)batch gradient descent
+        (stochastic with ``batch_size=1``); ``"momentum"``, ``"rmsprop"``,
+        ``"adagrad"`` and ``"adam"`` are the course's second-part optimizers;
+        ``"lbfgs"`` is scipy's quasi-Newton method on the full batch (no
+        learning rate, no mini-batches, no dropout or input noise), often best
+        for small data sets.
+    learning_rate : float, default=0.01
+        Step size, the course's ``learning_rate`` (``alpha``). Plain ``"gd"``
+        typically wants a larger one (0.01 to 0.1) than ``"adam"``.
+    lr_schedule : {"constant", "inverse_time", "exponential", "step", "adaptive"}, default="constant"
+        Learning-rate decay over epochs t = 0, 1, ..., for every solver but
+        lbfgs: ``lr / (1 + decay_rate t)`` (inverse_time),
+        ``lr (1 - decay_rate)^t`` (exponential), ``lr / (1 + decay_rate
+        floor(t / decay_steps))`` (step, the course's fixed-interval
+        scheduling); ``"adaptive"`` divides the rate by 5 each time the
+        monitored cost fails to improve by ``tol`` for ``n_iter_no_change``
+        epochs and stops when it falls below 1e-6.
+    decay_rate : float, default=0.05
+        The ``decay_rate`` of the schedules above.
+    decay_steps : int, default=10
+        Epochs between two decays of the "step" schedule.
+    batch_size : int, "auto" or None, default="auto"
+        Examples per mini-batch. ``None`` trains on the full batch, as the
+        course does; ``"auto"`` uses ``min(200, n_samples)``.
+    max_iter : int, default=200
+        Maximum number of epochs (passes over the data).
+    tol : float, default=1e-4
+        Training stops when the epoch's cost (or, with a validation set and
+        ``early_stopping``, the validation score) has not improved by at least
+        ``tol`` for ``n_iter_no_change`` consecutive epochs. With ``tol=0``,
+        no early stopping and no adaptive schedule, every one of the
+        ``max_iter`` epochs runs, as in the course.
+    n_iter_no_change : int or inf, default=10
+        Patience of the stopping rule above, in epochs (``np.inf``: never
+        stop on it).
+    alpha : float, default=0.3
+        L2 regularization strength, the course's ``lambda``: the cost is
+        ``J + alpha / (2 m) * sum_l ||W[l]||_F^2`` with ``m`` the (weighted)
+        number of training examples, whatever the batch size.
+    alpha_l1 : float, default=0.0
+        L1 regularization strength: adds ``alpha_l1 / m * sum_l |W[l]|`` to
+        the cost, which drives weights to zero.
+    dropout : float or tuple of float, default=0.0
+        Inverted dropout: the probability of dropping each hidden unit during
+        training (the course's ``1 - keep_prob``), one rate for every hidden
+        layer or one per hidden layer. Off at prediction time.
+    batch_norm : bool, default=False
+        Batch-normalize every hidden layer: ``Z_norm = (Z - mu) / sqrt(var +
+        eps)``, then ``gamma Z_norm + beta`` with learned ``gamma`` and
+        ``beta`` (``beta`` replaces ``b``, which stays 0). Predictions use the
+        running averages of the batch statistics.
+    input_noise : float, default=0.0
+        Standard deviation of Gaussian noise added to the inputs of each
+        training batch (data augmentation for tabular data; inputs are best
+        standardized). Off at prediction time.
+{early_stopping}    validation_fraction : float, default=0.1
+        Share of the training data held out when ``early_stopping=True`` and
+        no validation set is passed to fit.
+{scoring}    shuffle : bool, default=True
+        Reshuffle the examples before each epoch of mini-batches.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialization and the shuffling. ``random_state=1``
+        with the course's configuration reproduces its costs.
+    warm_start : bool, default=False
+        Continue from the previous fit's weights and optimizer state.
+    verbose : int or bool, default=0
+        Print the cost of each epoch when positive, and why training
+        stopped (and which epoch's weights the model keeps).
+    beta_1 : float, default=0.9
+        Decay of the first-moment (velocity) average: Adam's ``beta_1`` and
+        the ``beta`` of momentum.
+    beta_2 : float, default=0.999
+        Decay of the squared-gradient average: Adam's ``beta_2`` and the
+        ``beta`` of RMSProp.
+    epsilon : float, default=1e-8
+        Numerical-stability term of Adam, RMSProp and Adagrad.
+
+"""
+
+
+def parameters_doc(scoring, early_stopping):
+    """The shared Parameters section, with the estimator's own ``scoring`` and ``early_stopping`` entries."""
+    return PARAMETERS_DOC.replace("{scoring}", scoring).replace("{early_stopping}", early_stopping)
+
+
+def _mlp_spelling(value, name):
+    """Raise a ValueError naming the skdeep parameter for an MLPClassifier spelling."""
+    if isinstance(value, str) and (name, value) in MLP_SPELLINGS:
+        raise ValueError(
+            f"{name}={value!r} is MLPClassifier's spelling; in skdeep use {MLP_SPELLINGS[name, value]}."
+        )
+
+
+class DeepNetworkMixin:
+    """Checks and specs of the deep networks' hyperparameters (``_spec_*`` hooks)."""
+
+    def _check_hyperparameters(self):
+        self._spec_hidden_layers()
+        check_option(self._spec_activation(), "activation", (*HIDDEN_ACTIVATIONS, *ACTIVATION_ALIASES))
+        if not (isinstance(self.init, numbers.Real) and not isinstance(self.init, (bool, np.bool_))):
+            check_option(self.init, "init", INITS)
+        else:
+            check_number(self.init, "init", low=0)
+        _mlp_spelling(self.solver, "solver")
+        check_option(self.solver, "solver", SOLVERS)
+        _mlp_spelling(self.learning_rate, "learning_rate")
+        check_number(self.learning_rate, "learning_rate", low=0, low_open=True)
+        if self.batch_size is not None and self.batch_size != "auto":
+            if isinstance(self.batch_size, str):
+                raise ValueError(f"batch_size must be a positive integer, 'auto' or None; got {self.batch_size!r}.")
+            check_number(self.batch_size, "batch_size", integer=True, low=1)
+        check_number(self.max_iter, "max_iter", integer=True, low=1)
+        check_number(self.tol, "tol", low=0)
+        if not (isinstance(self.n_iter_no_change, numbers.Real) and self.n_iter_no_change == np.inf):
+            check_number(self.n_iter_no_change, "n_iter_no_change", integer=True, low=1)
+        check_number(self.alpha, "alpha", low=0)
+        if not isinstance(self.verbose, (bool, np.bool_)):
+            check_number(self.verbose, "verbose", integer=True, low=0)
+        check_number(self.beta_1, "beta_1", low=0, high=1, high_open=True)
+        check_number(self.beta_2, "beta_2", low=0, high=1, high_open=True)
+        check_number(self.epsilon, "epsilon", low=0, low_open=True)
+        check_option(self.lr_schedule, "lr_schedule", SCHEDULES)
+        check_number(
+            self.decay_rate, "decay_rate", low=0, high=1 if self.lr_schedule == "exponential" else None, high_open=True
+        )
+        check_number(self.decay_steps, "decay_steps", integer=True, low=1)
+        check_number(self.alpha_l1, "alpha_l1", low=0)
+        self._spec_keep_prob(len(self._spec_hidden_layers()))
+        check_number(self.input_noise, "input_noise", low=0)
+        for flag in ("batch_norm", "early_stopping", "shuffle", "warm_start"):
+            if not isinstance(getattr(self, flag), (bool, np.bool_)):
+                raise TypeError(f"{flag} must be True or False, got {getattr(self, flag)!r}.")
+        check_number(self.validation_fraction, "validation_fraction", low=0, low_open=True, high=1, high_open=True)
+        if self.scoring is not None and not isinstance(self.scoring, str) and not callable(self.scoring):
+            raise ValueError(f"scoring must be None, a scorer name or a callable; got {self.scoring!r}.")
+        if self.solver == "lbfgs" and (self.input_noise > 0 or self._spec_keep_prob(1) is not None):
+            raise ValueError(
+                "solver='lbfgs' minimizes one deterministic full-batch cost; dropout and input_noise "
+                "need a stochastic solver (gd, momentum, rmsprop, adagrad or adam)."
+            )
+
+    def _spec_hidden_layers(self):
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
+            sizes = (sizes,)
+        sizes = check_sequence(sizes, "hidden_layer_sizes", "a tuple of positive integers")
+        for i, size in enumerate(sizes):
+            check_number(size, f"hidden_layer_sizes[{i}]", integer=True, low=1)
+        return tuple(int(size) for size in sizes)
+
+    def _spec_activation(self):
+        return ACTIVATION_ALIASES.get(self.activation, self.activation)
+
+    def _spec_init(self):
+        if isinstance(self.init, str) and self.init == "auto":
+            return "he" if self._spec_activation() in ("relu", "leaky_relu") else "xavier"
+        return self.init
+
+    def _spec_optimizer(self, n_params, dtype):
+        if self.solver == "gd":
+            return GradientDescent(n_params, dtype)
+        if self.solver == "momentum":
+            return Momentum(n_params, dtype, beta=self.beta_1)
+        if self.solver == "rmsprop":
+            return RMSProp(n_params, dtype, beta=self.beta_2, epsilon=self.epsilon)
+        if self.solver == "lbfgs":
+            return None  # scipy drives the updates
+        if self.solver == "adagrad":
+            return Adagrad(n_params, dtype, epsilon=self.epsilon)
+        return Adam(n_params, dtype, beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+
+    def _spec_keep_prob(self, n_hidden):
+        rates = self.dropout
+        if isinstance(rates, numbers.Real) and not isinstance(rates, bool):
+            check_number(rates, "dropout", low=0, high=1, high_open=True)
+            return None if rates == 0 else (1.0 - rates,) * n_hidden
+        rates = check_sequence(rates, "dropout", "a float or a tuple of floats (one per hidden layer)")
+        if len(rates) != n_hidden:
+            raise ValueError(f"dropout has {len(rates)} rates but the network has {n_hidden} hidden layers.")
+        for i, rate in enumerate(rates):
+            check_number(rate, f"dropout[{i}]", low=0, high=1, high_open=True)
+        return None if all(rate == 0 for rate in rates) else tuple(1.0 - rate for rate in rates)
+
+    def _spec_batch_norm(self):
+        return bool(self.batch_norm)
+
+    def _spec_batch_size(self, n_samples):
+        if self.batch_size is None or self.solver == "lbfgs":
+            return n_samples
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        return min(self.batch_size, n_samples)
+
+    def _spec_learning_rate(self, X, sample_weight, n_outputs):
+        return float(self.learning_rate)
+
+    def _set_layer_attributes(self):
+        n_layers = self.n_layers_ - 1
+        self.coefs_ = [self.parameters_[f"W{l}"].T for l in range(1, n_layers + 1)]
+        self.intercepts_ = [self.parameters_[f"b{l}"].ravel() for l in range(1, n_layers + 1)]
