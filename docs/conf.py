@@ -49,6 +49,8 @@ root_doc = "index"
 
 # Autosummary writes one page per public name into gen_modules/ (git-ignored).
 autosummary_generate = True
+# Members inherited from skdeep's private base class are documented; those
+# that come from scikit-learn are filtered out below (_skip_sklearn_members).
 autodoc_default_options = {"members": True, "inherited-members": True}
 autodoc_typehints = "none"  # numpydoc's Parameters sections already give types
 
@@ -93,7 +95,8 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
 }
 html_sidebars = {"index": [], "names": [], "performance": []}
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_show_sourcelink = False
 
 
@@ -119,5 +122,59 @@ def _plain_sklearn_refs(app, what, name, obj, options, lines):
     lines[:] = text.split("\n")
 
 
+# -- Only skdeep's own methods on the API pages -------------------------------
+
+# The API pages document what skdeep defines. scikit-learn's machinery
+# (get_params, set_params, get_metadata_routing, set_callbacks, and the
+# set_*_request methods it generates for each class, with scikit-learn's own
+# "Added in version 1.3" notes) is left to scikit-learn's documentation; the
+# API index says so. ``score`` is kept: it is part of every estimator's
+# everyday interface.
+_SKLEARN_MEMBERS_KEPT = {"score"}
+_GENERATED_REQUEST_METHOD = re.compile(r"^set_\w+_request$")
+
+
+def _skip_sklearn_members(app, what, name, obj, skip, options):
+    if what != "class" or name in _SKLEARN_MEMBERS_KEPT:
+        return None
+    if _GENERATED_REQUEST_METHOD.match(name):
+        return True
+    module = getattr(obj, "__module__", None) or ""
+    if module == "sklearn" or module.startswith("sklearn."):
+        return True
+    return None
+
+
+# -- The names page maps every MLPClassifier parameter and attribute -----------
+
+# docs/names.rst promises a row for every parameter and fitted attribute of
+# scikit-learn's MLPClassifier. Check it against the installed scikit-learn,
+# so that a parameter added by a new release fails the (-W) build instead of
+# going missing silently.
+def _check_names_page(app, docname, source):
+    if docname != "names":
+        return
+    import warnings
+
+    from sklearn.datasets import make_classification
+    from sklearn.neural_network import MLPClassifier
+    from sphinx.util import logging
+
+    X, y = make_classification(n_samples=40, n_features=4, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mlp = MLPClassifier(hidden_layer_sizes=(3,), max_iter=2).fit(X, y)
+    attributes = [name for name in vars(mlp) if name.endswith("_") and not name.startswith("_")]
+    text = source[0]
+    missing = [f"parameter {name}" for name in mlp.get_params() if f"``{name}=" not in text]
+    missing += [f"attribute {name}" for name in attributes if f"``{name}``" not in text]
+    if missing:
+        logging.getLogger(__name__).warning(
+            "docs/names.rst has no row for MLPClassifier's %s", ", ".join(missing), location=docname
+        )
+
+
 def setup(app):
+    app.connect("source-read", _check_names_page)
     app.connect("autodoc-process-docstring", _plain_sklearn_refs, priority=400)
+    app.connect("autodoc-skip-member", _skip_sklearn_members)
