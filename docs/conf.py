@@ -19,6 +19,9 @@ sys.path.insert(0, str(REPO_DIR))
 
 import skdeep  # noqa: E402
 
+# Helpers of this documentation (the gallery's order).
+sys.path.insert(0, str(DOCS_DIR / "_ext"))
+
 # Examples draw with matplotlib; never open a window.
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -52,6 +55,9 @@ autosummary_generate = True
 # Members inherited from skdeep's private base class are documented; those
 # that come from scikit-learn are filtered out below (_skip_sklearn_members).
 autodoc_default_options = {"members": True, "inherited-members": True}
+# "fit()" rather than "DeepNetClassifier.fit()" in the page's table of contents,
+# which otherwise cuts the long names off.
+toc_object_entries_show_parents = "hide"
 autodoc_typehints = "none"  # numpydoc's Parameters sections already give types
 
 # numpydoc: autosummary tables list the members; no member stubs of their own.
@@ -66,9 +72,10 @@ EXAMPLES_DIR = REPO_DIR / "examples"
 sphinx_gallery_conf = {
     "examples_dirs": os.path.relpath(EXAMPLES_DIR, DOCS_DIR),
     "gallery_dirs": "auto_examples",
-    # Run every example, not only the plot_* ones: all four take seconds.
+    # Run every example, not only the plot_* ones: each takes seconds.
     "filename_pattern": r".*\.py$",
-    "within_subsection_order": "FileNameSortKey",
+    # The order is set in docs/_ext/example_order.py.
+    "within_subsection_order": "example_order.ExampleOrder",
     "backreferences_dir": "gen_modules/backreferences",
     "doc_module": ("skdeep",),
     "reference_url": {"skdeep": None},
@@ -129,12 +136,14 @@ def _plain_sklearn_refs(app, what, name, obj, options, lines):
 # set_*_request methods it generates for each class, with scikit-learn's own
 # "Added in version 1.3" notes) is left to scikit-learn's documentation; the
 # API index says so. ``score`` is kept: it is part of every estimator's
-# everyday interface.
+# everyday interface. The exceptions' pages leave out Python's own methods.
 _SKLEARN_MEMBERS_KEPT = {"score"}
 _GENERATED_REQUEST_METHOD = re.compile(r"^set_\w+_request$")
 
 
 def _skip_sklearn_members(app, what, name, obj, skip, options):
+    if what == "exception" and hasattr(BaseException, name):
+        return True  # add_note, with_traceback: Python's, not skdeep's
     if what != "class" or name in _SKLEARN_MEMBERS_KEPT:
         return None
     if _GENERATED_REQUEST_METHOD.match(name):

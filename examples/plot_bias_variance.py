@@ -9,7 +9,7 @@ a large gap between them is *variance* (it fits the training set's noise).
 scikit-learn's :class:`~sklearn.model_selection.LearningCurveDisplay` draws
 both as the training set grows. Here, on the digits data set, three
 networks: one too small and too regularized, one too large and not
-regularized at all, and the default.
+regularized at all, and the default. It runs in about ten seconds.
 """
 
 # %%
@@ -27,10 +27,15 @@ from sklearn.preprocessing import StandardScaler
 from skdeep import DeepNetClassifier
 
 X, y = load_digits(return_X_y=True)
+default = DeepNetClassifier(random_state=0)
 networks = {
-    "high bias: 2 hidden units, alpha=30": DeepNetClassifier(hidden_layer_sizes=(2,), alpha=30.0, random_state=0),
-    "high variance: (256, 256), alpha=0": DeepNetClassifier(hidden_layer_sizes=(256, 256), alpha=0.0, random_state=0),
-    "default: (100,), alpha=0.3": DeepNetClassifier(random_state=0),
+    "high bias: 2 hidden units, alpha=30": DeepNetClassifier(
+        hidden_layer_sizes=(2,), alpha=30.0, max_iter=100, random_state=0
+    ),
+    "high variance: (128, 128), alpha=0": DeepNetClassifier(
+        hidden_layer_sizes=(128, 128), alpha=0.0, max_iter=100, random_state=0
+    ),
+    f"default: {default.hidden_layer_sizes}, alpha={default.alpha}": default,
 }
 
 # %%
