@@ -106,7 +106,7 @@ x0, x1 = np.meshgrid(
 )
 grid = np.column_stack([x0.ravel(), x1.ravel()])
 
-fig, axes = plt.subplots(1, len(models), figsize=(13, 4.3), sharex=True, sharey=True)
+fig, axes = plt.subplots(1, len(models), figsize=(10.5, 3.8), sharex=True, sharey=True)
 for ax, (solver, title) in zip(axes, solvers.items(), strict=True):
     model = models[solver]
     ax.contourf(
