@@ -19,6 +19,9 @@ sys.path.insert(0, str(REPO_DIR))
 
 import skdeep  # noqa: E402
 
+# Helpers of this documentation (the gallery's order).
+sys.path.insert(0, str(DOCS_DIR / "_ext"))
+
 # Examples draw with matplotlib; never open a window.
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -49,7 +52,12 @@ root_doc = "index"
 
 # Autosummary writes one page per public name into gen_modules/ (git-ignored).
 autosummary_generate = True
+# Members inherited from skdeep's private base class are documented; those
+# that come from scikit-learn are filtered out below (_skip_sklearn_members).
 autodoc_default_options = {"members": True, "inherited-members": True}
+# "fit()" rather than "DeepNetClassifier.fit()" in the page's table of contents,
+# which otherwise cuts the long names off.
+toc_object_entries_show_parents = "hide"
 autodoc_typehints = "none"  # numpydoc's Parameters sections already give types
 
 # numpydoc: autosummary tables list the members; no member stubs of their own.
@@ -64,9 +72,10 @@ EXAMPLES_DIR = REPO_DIR / "examples"
 sphinx_gallery_conf = {
     "examples_dirs": os.path.relpath(EXAMPLES_DIR, DOCS_DIR),
     "gallery_dirs": "auto_examples",
-    # Run every example, not only the plot_* ones: all four take seconds.
+    # Run every example, not only the plot_* ones: each takes seconds.
     "filename_pattern": r".*\.py$",
-    "within_subsection_order": "FileNameSortKey",
+    # The order is set in docs/_ext/example_order.py.
+    "within_subsection_order": "example_order.ExampleOrder",
     "backreferences_dir": "gen_modules/backreferences",
     "doc_module": ("skdeep",),
     "reference_url": {"skdeep": None},
@@ -93,7 +102,8 @@ html_theme_options = {
     "footer_end": ["sphinx-version"],
 }
 html_sidebars = {"index": [], "names": [], "performance": []}
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_show_sourcelink = False
 
 
@@ -119,5 +129,61 @@ def _plain_sklearn_refs(app, what, name, obj, options, lines):
     lines[:] = text.split("\n")
 
 
+# -- Only skdeep's own methods on the API pages -------------------------------
+
+# The API pages document what skdeep defines. scikit-learn's machinery
+# (get_params, set_params, get_metadata_routing, set_callbacks, and the
+# set_*_request methods it generates for each class, with scikit-learn's own
+# "Added in version 1.3" notes) is left to scikit-learn's documentation; the
+# API index says so. ``score`` is kept: it is part of every estimator's
+# everyday interface. The exceptions' pages leave out Python's own methods.
+_SKLEARN_MEMBERS_KEPT = {"score"}
+_GENERATED_REQUEST_METHOD = re.compile(r"^set_\w+_request$")
+
+
+def _skip_sklearn_members(app, what, name, obj, skip, options):
+    if what == "exception" and hasattr(BaseException, name):
+        return True  # add_note, with_traceback: Python's, not skdeep's
+    if what != "class" or name in _SKLEARN_MEMBERS_KEPT:
+        return None
+    if _GENERATED_REQUEST_METHOD.match(name):
+        return True
+    module = getattr(obj, "__module__", None) or ""
+    if module == "sklearn" or module.startswith("sklearn."):
+        return True
+    return None
+
+
+# -- The names page maps every MLPClassifier parameter and attribute -----------
+
+# docs/names.rst promises a row for every parameter and fitted attribute of
+# scikit-learn's MLPClassifier. Check it against the installed scikit-learn,
+# so that a parameter added by a new release fails the (-W) build instead of
+# going missing silently.
+def _check_names_page(app, docname, source):
+    if docname != "names":
+        return
+    import warnings
+
+    from sklearn.datasets import make_classification
+    from sklearn.neural_network import MLPClassifier
+    from sphinx.util import logging
+
+    X, y = make_classification(n_samples=40, n_features=4, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mlp = MLPClassifier(hidden_layer_sizes=(3,), max_iter=2).fit(X, y)
+    attributes = [name for name in vars(mlp) if name.endswith("_") and not name.startswith("_")]
+    text = source[0]
+    missing = [f"parameter {name}" for name in mlp.get_params() if f"``{name}=" not in text]
+    missing += [f"attribute {name}" for name in attributes if f"``{name}``" not in text]
+    if missing:
+        logging.getLogger(__name__).warning(
+            "docs/names.rst has no row for MLPClassifier's %s", ", ".join(missing), location=docname
+        )
+
+
 def setup(app):
+    app.connect("source-read", _check_names_page)
     app.connect("autodoc-process-docstring", _plain_sklearn_refs, priority=400)
+    app.connect("autodoc-skip-member", _skip_sklearn_members)

@@ -31,11 +31,14 @@ from skdeep import DeepNetClassifier
 # only.
 
 X, y = load_breast_cancer(return_X_y=True)
-X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+X_train, X_test, y_train, y_test = train_test_split(
+    X, y, test_size=0.25, stratify=y, random_state=0
+)
 scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 m_train, n_x = X_train.shape
-print(f"Training examples: m = {m_train}, features: n_x = {n_x}, test examples: {X_test.shape[0]}")
+print(f"Training examples: m = {m_train}, features: n_x = {n_x}")
+print(f"Test examples: {X_test.shape[0]}")
 
 # %%
 # L_layer_model, as in the course

@@ -11,7 +11,7 @@ rough linear-looking split in that many epochs, while Adam, whose per-weight
 step sizes adapt to the gradients' scale, fits the moons' shape. Here
 :class:`~skdeep.DeepNetClassifier` runs the three trainings with the course's
 settings (``solver="gd"``, ``"momentum"`` and ``"adam"``), then plots their
-cost curves and decision boundaries. It takes a few seconds.
+cost curves and decision boundaries. It takes under ten seconds.
 """
 
 import time
@@ -33,7 +33,8 @@ start = time.perf_counter()
 # rescaled.
 
 X, y = make_moons(n_samples=300, noise=0.2, random_state=3)
-print(f"Two moons: {X.shape[0]} examples, {X.shape[1]} features, classes {np.unique(y).tolist()}\n")
+classes = np.unique(y).tolist()
+print(f"Two moons: {X.shape[0]} examples, {X.shape[1]} features, classes {classes}\n")
 
 # %%
 # One network, three optimizers
@@ -105,10 +106,12 @@ x0, x1 = np.meshgrid(
 )
 grid = np.column_stack([x0.ravel(), x1.ravel()])
 
-fig, axes = plt.subplots(1, len(models), figsize=(13, 4.3), sharex=True, sharey=True)
+fig, axes = plt.subplots(1, len(models), figsize=(10.5, 3.8), sharex=True, sharey=True)
 for ax, (solver, title) in zip(axes, solvers.items(), strict=True):
     model = models[solver]
-    ax.contourf(x0, x1, model.predict(grid).reshape(x0.shape), cmap=plt.cm.Spectral, alpha=0.8)
+    ax.contourf(
+        x0, x1, model.predict(grid).reshape(x0.shape), cmap=plt.cm.Spectral, alpha=0.8
+    )
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap=plt.cm.Spectral, edgecolors="k", s=18)
     ax.set_title(f"{title}: accuracy {model.score(X, y):.3f}")
     ax.set_xlabel("$x_1$")

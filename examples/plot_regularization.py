@@ -34,8 +34,12 @@ start = time.perf_counter()
 # around individual noisy points.
 
 X, y = make_moons(n_samples=400, noise=0.35, random_state=0)
-X_train, X_val, y_train, y_val = train_test_split(X, y, train_size=100, stratify=y, random_state=0)
-print(f"Two moons: {len(y_train)} training examples, {len(y_val)} validation examples\n")
+X_train, X_val, y_train, y_val = train_test_split(
+    X, y, train_size=100, stratify=y, random_state=0
+)
+print(
+    f"Two moons: {len(y_train)} training examples, {len(y_val)} validation examples\n"
+)
 
 # %%
 # Four trainings of the same network
@@ -44,9 +48,10 @@ print(f"Two moons: {len(y_train)} training examples, {len(y_val)} validation exa
 # Every model has the course's hidden layers ``(20, 3)`` and is trained on the
 # full batch for 2000 epochs with ``tol=0`` (no stopping on the training
 # cost). The course uses plain gradient descent for 30000 iterations; Adam
-# takes its place here so that the example runs in seconds. ``alpha`` is the course's ``lambd`` and
-# ``dropout`` is the course's ``1 - keep_prob``. DeepNetClassifier's default
-# ``alpha`` is 0.3, so the unregularized model sets ``alpha=0`` explicitly.
+# takes its place here so that the example runs in seconds. ``alpha`` is the
+# course's ``lambd`` and ``dropout`` is the course's ``1 - keep_prob``.
+# DeepNetClassifier's default ``alpha`` is not 0, so the unregularized model
+# sets ``alpha=0`` explicitly.
 #
 # ``early_stopping=True`` monitors the validation set passed to ``fit``; it
 # stops once the validation loss has not improved for ``n_iter_no_change=100``
@@ -81,14 +86,15 @@ settings = {
     "Early stopping": {"alpha": 0.0, "early_stopping": True, "n_iter_no_change": 100},
 }
 models = {}
+print(f"{'':17}  train acc.  validation acc.  validation loss  epochs")
 for name, params in settings.items():
     model = DeepNetClassifier(**common, **params)
     model.fit(X_train, y_train, X_val=X_val, y_val=y_val)
     models[name] = model
+    train_acc, val_acc = model.score(X_train, y_train), model.score(X_val, y_val)
     print(
-        f"{name:>17}: train accuracy {model.score(X_train, y_train):.3f}, "
-        f"validation accuracy {model.score(X_val, y_val):.3f}, "
-        f"validation loss {validation_loss(model):.3f} ({model.n_iter_} epochs)"
+        f"{name:>17}  {train_acc:10.3f}  {val_acc:15.3f}  "
+        f"{validation_loss(model):15.3f}  {model.n_iter_:6d}"
     )
 
 # ``validation_scores_`` is what early stopping follows: the negative
@@ -115,18 +121,20 @@ print(
 # unregularized training at its validation minimum (the dotted line; note
 # that panel's shorter epoch axis).
 
-fig, axes = plt.subplots(1, len(models), figsize=(15, 3.8), sharey=True)
-for ax, (name, model) in zip(axes, models.items(), strict=True):
+fig, axes = plt.subplots(2, 2, figsize=(10, 7.5), sharey=True)
+for ax, (name, model) in zip(axes.flat, models.items(), strict=True):
     epochs = np.arange(1, model.n_iter_ + 1)
     ax.plot(epochs, model.loss_curve_, label="training cost")
     ax.plot(epochs, model.validation_loss_curve_, label="validation loss")
     ax.set_title(name)
     ax.set_xlabel("epoch")
     ax.set_xlim(0, model.n_iter_)
-axes[-1].axvline(best_epoch, color="k", linestyle=":", label=f"best epoch ({best_epoch})")
-axes[0].set_ylabel("cross-entropy")
-axes[0].set_ylim(0, 1.2)
-axes[-1].legend()
+last = axes[-1, -1]
+last.axvline(best_epoch, color="k", linestyle=":", label=f"best epoch ({best_epoch})")
+for ax in axes[:, 0]:
+    ax.set_ylabel("cross-entropy")
+axes[0, 0].set_ylim(0, 1.2)
+last.legend()
 fig.tight_layout()
 
 # %%
@@ -146,14 +154,34 @@ x0, x1 = np.meshgrid(
 )
 grid = np.column_stack([x0.ravel(), x1.ravel()])
 
-fig, axes = plt.subplots(1, len(models), figsize=(15, 4), sharex=True, sharey=True)
-for ax, (name, model) in zip(axes, models.items(), strict=True):
-    ax.contourf(x0, x1, model.predict(grid).reshape(x0.shape), cmap=plt.cm.Spectral, alpha=0.6)
-    ax.scatter(X_val[:, 0], X_val[:, 1], c=y_val, cmap=plt.cm.Spectral, marker="x", s=12, linewidths=0.8)
-    ax.scatter(X_train[:, 0], X_train[:, 1], c=y_train, cmap=plt.cm.Spectral, edgecolors="k", s=25)
-    ax.set_title(f"{name}\ntrain {model.score(X_train, y_train):.3f}, validation {model.score(X_val, y_val):.3f}")
+fig, axes = plt.subplots(2, 2, figsize=(10, 9), sharex=True, sharey=True)
+for ax, (name, model) in zip(axes.flat, models.items(), strict=True):
+    ax.contourf(
+        x0, x1, model.predict(grid).reshape(x0.shape), cmap=plt.cm.Spectral, alpha=0.6
+    )
+    ax.scatter(
+        X_val[:, 0],
+        X_val[:, 1],
+        c=y_val,
+        cmap=plt.cm.Spectral,
+        marker="x",
+        s=12,
+        linewidths=0.8,
+    )
+    ax.scatter(
+        X_train[:, 0],
+        X_train[:, 1],
+        c=y_train,
+        cmap=plt.cm.Spectral,
+        edgecolors="k",
+        s=25,
+    )
+    train_score, val_score = model.score(X_train, y_train), model.score(X_val, y_val)
+    ax.set_title(f"{name}\ntrain {train_score:.3f}, validation {val_score:.3f}")
+for ax in axes[-1, :]:
     ax.set_xlabel("$x_1$")
-axes[0].set_ylabel("$x_2$")
+for ax in axes[:, 0]:
+    ax.set_ylabel("$x_2$")
 fig.tight_layout()
 
 print(f"\nDone in {time.perf_counter() - start:.1f} s.")
