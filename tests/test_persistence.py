@@ -186,8 +186,8 @@ def test_loading_never_runs_code(saved, tmp_path):
     forged = _forge(
         path,
         tmp_path / "object.skdeep",
-        lambda m: m["state"]["dict"].append([{"tuple": []}, {"array": "evil"}]),
-        {"arrays/evil.npy": buffer.getvalue()},
+        lambda m: m["state"]["dict"].append([{"tuple": []}, {"array": "a99"}]),
+        {"arrays/a99.npy": buffer.getvalue()},
     )
     with pytest.raises(ModelFileError, match="not a plain array"):
         skdeep.load(forged)
