@@ -259,10 +259,10 @@ def _load(stream, max_bytes):
         cls = CLASSES[manifest["class"]]
         params = check_params(cls, decode(manifest["params"], headers))
         state = decode(manifest["state"], headers)
-        _check_every_array_used_once([params, state], set(headers))
         probe = cls(**params)  # random_state may still be a placeholder: only the checks run on it
         check_built_estimator(probe)
         check_state(probe, state)
+        _check_every_array_used_once([params, state], set(headers))
         arrays = {}
         for key, (info, dtype, shape, fortran_order, header_bytes) in layouts.items():
             arrays[key], digest = read_npy_data(archive, info, dtype, shape, fortran_order, header_bytes)

@@ -319,6 +319,8 @@ def _random_state(value, name, context=None):
 
 def _plain_value(value, name, depth=0):
     """A hyperparameter value: JSON scalars, tuples, lists and dicts of them, small."""
+    if isinstance(value, int) and not -_INT64_MAX - 1 <= value <= _INT64_MAX:
+        raise ModelFileError(f"The file's {name} is {value:.3g}, beyond any integer skdeep uses.")
     if value is None or isinstance(value, (bool, int, float, str)):
         return
     if isinstance(value, (list, tuple)) and len(value) <= MAX_PARAM_ITEMS and depth < 4:
