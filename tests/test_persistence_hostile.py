@@ -219,8 +219,9 @@ def test_bit_flips_anywhere_are_refused_or_harmless(saved, model, data):
     X = data[0]
     expected = model.predict_proba(X)
     outcomes = {"refused": 0, "loaded": 0}
-    positions = [(position, 0x01) for position in range(0, len(saved), 3)]
-    positions += [(position, 0x80) for position in range(1, len(saved), 7)]
+    # Strides co-prime with the structures' sizes reach headers, names, JSON and array bytes alike.
+    positions = [(position, 0x01) for position in range(0, len(saved), 11)]
+    positions += [(position, 0x80) for position in range(5, len(saved), 17)]
     for position, mask in positions:
         damaged = bytearray(saved)
         damaged[position] ^= mask
