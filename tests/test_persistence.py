@@ -217,22 +217,42 @@ def test_skops_loads_the_estimators_given_their_trusted_types(name, data, tmp_pa
 # -- every configuration's fitted state is on the allow-list ----------------------------------
 
 STATE_CONFIGURATIONS = {
-    "lbfgs": (lambda: DeepNetClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=5, tol=0, random_state=0), "moons"),
-    "momentum-float32": (lambda: DeepNetClassifier(hidden_layer_sizes=(5,), solver="momentum", max_iter=3, tol=0, random_state=0), "float32"),
+    "lbfgs": (
+        lambda: DeepNetClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=5, tol=0, random_state=0),
+        "moons",
+    ),
+    "momentum-float32": (
+        lambda: DeepNetClassifier(hidden_layer_sizes=(5,), solver="momentum", max_iter=3, tol=0, random_state=0),
+        "float32",
+    ),
     "rmsprop-random-state-object": (
-        lambda: DeepNetClassifier(hidden_layer_sizes=(5,), solver="rmsprop", max_iter=3, tol=0, random_state=np.random.RandomState(3)),
+        lambda: DeepNetClassifier(
+            hidden_layer_sizes=(5,), solver="rmsprop", max_iter=3, tol=0, random_state=np.random.RandomState(3)
+        ),
         "moons",
     ),
     "adagrad-adaptive": (
-        lambda: DeepNetClassifier(hidden_layer_sizes=(5,), solver="adagrad", lr_schedule="adaptive", max_iter=3, tol=0, random_state=0),
+        lambda: DeepNetClassifier(
+            hidden_layer_sizes=(5,), solver="adagrad", lr_schedule="adaptive", max_iter=3, tol=0, random_state=0
+        ),
         "moons",
     ),
     "gd-batch-norm-softmax": (
-        lambda: DeepNetClassifier(hidden_layer_sizes=(4, 3), solver="gd", batch_norm=True, max_iter=3, tol=0, random_state=0),
+        lambda: DeepNetClassifier(
+            hidden_layer_sizes=(4, 3), solver="gd", batch_norm=True, max_iter=3, tol=0, random_state=0
+        ),
         "three classes",
     ),
     "early-stopping-scoring": (
-        lambda: DeepNetClassifier(hidden_layer_sizes=(4,), early_stopping=True, scoring="accuracy", max_iter=3, tol=0, n_iter_no_change=2, random_state=0),
+        lambda: DeepNetClassifier(
+            hidden_layer_sizes=(4,),
+            early_stopping=True,
+            scoring="accuracy",
+            max_iter=3,
+            tol=0,
+            n_iter_no_change=2,
+            random_state=0,
+        ),
         "moons",
     ),
     "multilabel": (lambda: DeepNetClassifier(hidden_layer_sizes=(4,), max_iter=3, tol=0, random_state=0), "multilabel"),
@@ -292,7 +312,7 @@ def test_save_refuses_what_load_would_refuse(data, tmp_path):
     X, y = data
     model = DeepNetClassifier(hidden_layer_sizes=(4,), max_iter=2, tol=0, random_state=0).fit(X, y)
     model.set_params(hidden_layer_sizes=(7,))  # no longer describes the fitted network
-    with pytest.raises(ValueError, match="skdeep.load would refuse.*parameters_"):
+    with pytest.raises(ValueError, match=r"skdeep\.load would refuse.*parameters_"):
         skdeep.save(model, tmp_path / "m.skdeep")
     model.set_params(hidden_layer_sizes=(4,))
     model.new_attribute_ = 1.0
@@ -313,11 +333,18 @@ def pipeline_and_frame():
 
     rng = np.random.RandomState(0)
     frame = pd.DataFrame(
-        {"colour": rng.choice(["red", "green", "blue"], 120), "size": rng.randn(120) * 10 + 50, "weight": rng.randn(120)}
+        {
+            "colour": rng.choice(["red", "green", "blue"], 120),
+            "size": rng.randn(120) * 10 + 50,
+            "weight": rng.randn(120),
+        }
     )
     y = np.where((frame["colour"] == "red") ^ (frame["weight"] > 0), "yes", "no")
     columns = ColumnTransformer(
-        [("categories", OneHotEncoder(handle_unknown="ignore"), ["colour"]), ("numbers", StandardScaler(), ["size", "weight"])]
+        [
+            ("categories", OneHotEncoder(handle_unknown="ignore"), ["colour"]),
+            ("numbers", StandardScaler(), ["size", "weight"]),
+        ]
     )
     pipeline = make_pipeline(columns, DeepNetClassifier(hidden_layer_sizes=(6,), max_iter=20, tol=0, random_state=0))
     return pipeline.fit(frame, y), frame

@@ -25,7 +25,9 @@ def data():
 @pytest.fixture(scope="module")
 def models(data):
     X, y = data
-    return [DeepNetClassifier(hidden_layer_sizes=(6,), max_iter=3, tol=0, random_state=seed).fit(X, y) for seed in range(4)]
+    return [
+        DeepNetClassifier(hidden_layer_sizes=(6,), max_iter=3, tol=0, random_state=seed).fit(X, y) for seed in range(4)
+    ]
 
 
 def _leftovers(directory):

@@ -76,10 +76,29 @@ def _raw_zip(entries):
     for name, payload, method, crc, size, flags in entries:
         encoded = name.encode()
         offset = len(out)
-        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, 0, 0x21, crc, len(payload), size, len(encoded), 0)
+        out += struct.pack(
+            "<4s5H3L2H", b"PK\x03\x04", 20, flags, method, 0, 0x21, crc, len(payload), size, len(encoded), 0
+        )
         out += encoded + payload
         central += struct.pack(
-            "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, method, 0, 0x21, crc, len(payload), size, len(encoded), 0, 0, 0, 0, 0, offset
+            "<4s6H3L5H2L",
+            b"PK\x01\x02",
+            20,
+            20,
+            flags,
+            method,
+            0,
+            0x21,
+            crc,
+            len(payload),
+            size,
+            len(encoded),
+            0,
+            0,
+            0,
+            0,
+            0,
+            offset,
         )
         central += encoded
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), len(out), 0)
@@ -101,7 +120,10 @@ def _forge(saved, edit=None, arrays_edit=None, extra=(), raw_edit=None):
     manifest_bytes = json.dumps(manifest).encode()
     if raw_edit is not None:
         manifest_bytes = raw_edit(manifest_bytes)
-    entries = [_stored("manifest.json", manifest_bytes), _stored("manifest.sha256", hashlib.sha256(manifest_bytes).hexdigest().encode())]
+    entries = [
+        _stored("manifest.json", manifest_bytes),
+        _stored("manifest.sha256", hashlib.sha256(manifest_bytes).hexdigest().encode()),
+    ]
     entries += [_stored(name, payload) for name, payload in arrays.items()]
     return _raw_zip(entries + list(extra))
 
@@ -279,7 +301,7 @@ def test_entries_named_with_a_path_are_refused(saved, name):
 
 @pytest.mark.parametrize("duplicate", ["manifest.json", "array"])
 def test_duplicated_entries_are_refused(saved, duplicate):
-    manifest, arrays = _members(saved)
+    _, arrays = _members(saved)
     name = duplicate if duplicate == "manifest.json" else next(iter(arrays))
     with pytest.raises(ModelFileError, match="twice"):
         _load(_forge(saved, extra=[_stored(name, b"{}")]))
@@ -295,7 +317,10 @@ def test_encrypted_and_exotic_compression_flags_are_refused(saved):
     name, payload = next(iter(arrays.items()))
     entries = [_stored(n, p) for n, p in arrays.items() if n != name]
     manifest_bytes = json.dumps(manifest).encode()
-    entries += [_stored("manifest.json", manifest_bytes), _stored("manifest.sha256", hashlib.sha256(manifest_bytes).hexdigest().encode())]
+    entries += [
+        _stored("manifest.json", manifest_bytes),
+        _stored("manifest.sha256", hashlib.sha256(manifest_bytes).hexdigest().encode()),
+    ]
     with pytest.raises(ModelFileError, match="encrypted"):
         _load(_raw_zip([*entries, _stored(name, payload, flags=0x1)]))
     lzma = (name, payload, zipfile.ZIP_LZMA, zlib.crc32(payload), len(payload), 0)
@@ -397,7 +422,7 @@ def test_deep_json_nesting_is_refused(depth, saved):
     def deepen(manifest_bytes):
         return manifest_bytes.replace(b'"__deep__"', b"[" * depth + b"1" + b"]" * depth)
 
-    with pytest.raises(ModelFileError, match="nested|lists or objects"):
+    with pytest.raises(ModelFileError, match=r"nested|lists or objects"):
         _load(_forge(saved, lambda m: _set_state(m, "loss_curve_", "__deep__"), raw_edit=deepen))
 
 
@@ -419,7 +444,11 @@ ARRAY_EDITS = {
     "W1 float32 among float64": (("parameters_", "W1"), np.zeros((5, 2), dtype=np.float32), "mixes dtypes"),
     "classes_ unsorted": (("classes_",), np.array([1, 0]), "sorted"),
     "classes_ 2-d": (("classes_",), np.array([[0, 1]]), "dimension"),
-    "classes_ of datetimes": (("classes_",), np.array(["2020-01-01", "2021-01-01"], dtype="datetime64[D]"), "datetime64"),
+    "classes_ of datetimes": (
+        ("classes_",),
+        np.array(["2020-01-01", "2021-01-01"], dtype="datetime64[D]"),
+        "datetime64",
+    ),
     "Adam's state too short": (("_optimizer_state", "1", "gradient_sum"), np.zeros(3), "shape"),
 }
 
@@ -470,15 +499,12 @@ def test_an_array_named_twice_or_never_is_refused(saved):
 
 
 def test_json_tricks_are_refused(saved):
-    manifest, _ = _members(saved)
-    for raw, message in [(b'{"a": NaN}', "NaN"), (b'{"a": 1, "a": 2}', "repeats the key")]:
-        def edit(m, raw=raw):
-            m.clear()
-
-        forged = _forge(saved, edit)
-        # Replace the (emptied) manifest by the raw JSON, with a matching checksum.
-        with zipfile.ZipFile(io.BytesIO(forged)) as archive:
-            arrays = {name: archive.read(name) for name in archive.namelist() if name.startswith("arrays/")}
+    _, arrays = _members(saved)
+    for raw, message in [
+        (b'{"a": NaN}', "NaN"),
+        (b'{"a": 1, "a": 2}', "repeats the key"),
+        (b"\xff{}", "not valid JSON"),
+    ]:
         entries = [_stored("manifest.json", raw), _stored("manifest.sha256", hashlib.sha256(raw).hexdigest().encode())]
         entries += [_stored(name, payload) for name, payload in arrays.items()]
         with pytest.raises(ModelFileError, match=message):
@@ -508,7 +534,9 @@ _JSON_VALUES = st.recursive(
     _JSON_LEAVES,
     lambda children: st.one_of(
         st.lists(children, max_size=3),
-        st.dictionaries(st.sampled_from(["array", "tuple", "dict", "float", "rng", "object", "x"]), children, max_size=2),
+        st.dictionaries(
+            st.sampled_from(["array", "tuple", "dict", "float", "rng", "object", "x"]), children, max_size=2
+        ),
     ),
     max_leaves=6,
 )

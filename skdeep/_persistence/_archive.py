@@ -78,7 +78,9 @@ def _create_beside(directory, name):
     for _ in range(100):
         temporary = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
         try:
-            return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            return temporary, os.open(
+                temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
+            )
         except FileExistsError:
             continue
     raise FileExistsError(f"Could not create a temporary file beside {os.path.join(directory, name)}.")
@@ -137,7 +139,9 @@ def open_archive(file, max_bytes):
     try:
         archive = zipfile.ZipFile(file)
     except zipfile.BadZipFile as error:
-        raise ModelFileError(f"This is not a skdeep model file (a damaged or truncated zip archive: {error}).") from None
+        raise ModelFileError(
+            f"This is not a skdeep model file (a damaged or truncated zip archive: {error})."
+        ) from None
     return archive, _checked_members(archive.infolist(), max_bytes)
 
 
@@ -219,7 +223,8 @@ def read_npy_header(archive, info):
         raise ModelFileError(f"The entry {info.filename!r} is not a plain array: {error}") from None
     if dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None:
         raise ModelFileError(
-            f"The entry {info.filename!r} is not a plain array: it holds {dtype} values (model arrays hold numbers or text)."
+            f"The entry {info.filename!r} is not a plain array: it holds {dtype} values "
+            "(model arrays hold numbers or text)."
         )
     header_bytes = limited.tell()
     n_items = 1
@@ -253,5 +258,7 @@ def read_npy_data(archive, info, dtype, shape, fortran_order, header_bytes):
             sha256.update(chunk)
             filled += len(chunk)
         if len(header) != header_bytes or stream.read(1):  # the last read also checks the zip's CRC
-            raise ModelFileError(f"The entry {info.filename!r} does not hold the size it declares: the file is damaged.")
+            raise ModelFileError(
+                f"The entry {info.filename!r} does not hold the size it declares: the file is damaged."
+            )
     return (array.T if fortran_order else array), sha256.hexdigest()

@@ -254,7 +254,10 @@ def _load(stream, max_bytes):
         manifest = _read_manifest(archive, members)
         array_members = {name: info for name, info in members.items() if ARRAY_MEMBER.fullmatch(name)}
         _check_digests(manifest["digests"], array_members)
-        layouts = {ARRAY_MEMBER.fullmatch(name).group(1): (info, *read_npy_header(archive, info)) for name, info in array_members.items()}
+        layouts = {
+            ARRAY_MEMBER.fullmatch(name).group(1): (info, *read_npy_header(archive, info))
+            for name, info in array_members.items()
+        }
         headers = {key: layout[1:3] for key, layout in layouts.items()}
         cls = CLASSES[manifest["class"]]
         params = check_params(cls, decode(manifest["params"], headers))

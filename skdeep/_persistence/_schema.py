@@ -293,7 +293,9 @@ def _optimizer_state(value, name, context):
     vectors, counters = OPTIMIZER_STATE[optimizer]
     _string_keyed(state, name)
     if set(state) != set(vectors) | set(counters):
-        raise ModelFileError(f"{name} in the file holds {sorted(state)}; {optimizer} keeps {sorted(vectors + counters)}.")
+        raise ModelFileError(
+            f"{name} in the file holds {sorted(state)}; {optimizer} keeps {sorted(vectors + counters)}."
+        )
     n_params = sum(rows * columns for rows, columns in context.parameter_shapes().values())
     for key in vectors:
         _array(state[key], f"{name}[{key!r}]", shape=(n_params,))
