@@ -111,6 +111,18 @@ def test_a_truncated_file_is_refused(saved, tmp_path):
         skdeep.load(truncated)
 
 
+def test_files_in_the_earlier_layout_still_load(saved, data, tmp_path):
+    # Earlier writers deflated every member and put the manifest first.
+    model, path = saved
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    earlier = tmp_path / "earlier.skdeep"
+    with zipfile.ZipFile(earlier, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in ["manifest.json", "manifest.sha256", *sorted(n for n in members if n.startswith("arrays/"))]:
+            archive.writestr(name, members[name])
+    np.testing.assert_array_equal(skdeep.load(earlier).predict_proba(data[0]), model.predict_proba(data[0]))
+
+
 def test_a_pickle_is_refused_without_being_run(tmp_path):
     path = tmp_path / "model.pkl"
     path.write_bytes(pickle.dumps(DeepNetClassifier()))

@@ -273,6 +273,8 @@ def test_a_damaged_file_object_is_refused(saved, tmp_path):
 
 
 class _Unseekable(io.RawIOBase):
+    """A pipe-like stream: no seeking, and short reads of at most 1000 bytes."""
+
     def __init__(self, data):
         self._data = io.BytesIO(data)
 
@@ -280,7 +282,7 @@ class _Unseekable(io.RawIOBase):
         return True
 
     def readinto(self, buffer):
-        return self._data.readinto(buffer)
+        return self._data.readinto(memoryview(buffer)[:1000])
 
 
 def test_unseekable_streams_load_and_are_bounded(saved, model, data):
@@ -288,6 +290,10 @@ def test_unseekable_streams_load_and_are_bounded(saved, model, data):
     np.testing.assert_array_equal(loaded.predict_proba(data[0]), model.predict_proba(data[0]))
     with pytest.raises(ModelFileError, match="more than max_bytes"):
         skdeep.load(_Unseekable(saved), max_bytes=100)
+    # A model embedded after other data in a seekable file loads from the file's position.
+    stream = io.BytesIO(b"header" + saved)
+    stream.seek(6)
+    np.testing.assert_array_equal(skdeep.load(stream).predict_proba(data[0]), model.predict_proba(data[0]))
 
 
 # -- forged archives: names, duplicates, flags ---------------------------------------------

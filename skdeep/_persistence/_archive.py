@@ -129,13 +129,14 @@ def open_archive(file, max_bytes):
         Every member by name, each checked for a safe name, no encryption,
         a supported compression and sizes within the limits.
     """
+    start = file.tell()
     head = file.read(4)
     if not isinstance(head, bytes):
         raise ModelFileError("The file object returns text: open the model file in binary mode ('rb').")
     if not head.startswith(b"PK"):
         kind = "a pickle" if head[:1] == b"\x80" else "not a zip archive"
         raise ModelFileError(f"This is not a skdeep model file ({kind}).")
-    file.seek(0)
+    file.seek(start)
     try:
         archive = zipfile.ZipFile(file)
     except zipfile.BadZipFile as error:
@@ -193,6 +194,21 @@ def _check_inflated_size(name, file_size, compress_size, floor=SMALL_MEMBER_BYTE
         )
 
 
+def read_stream(stream, max_bytes):
+    """All of an unseekable stream (a pipe, a socket), refusing more than ``max_bytes``."""
+    chunks, total = [], 0
+    while True:
+        chunk = stream.read(min(READ_CHUNK_BYTES, max_bytes + 1 - total))
+        if not chunk:
+            return io.BytesIO(b"".join(chunks))
+        if not isinstance(chunk, bytes):
+            raise ModelFileError("The file object returns text: open the model file in binary mode ('rb').")
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > max_bytes:
+            raise ModelFileError(f"The stream holds more than max_bytes={max_bytes:,} bytes.")
+
+
 def read_member(archive, info):
     """All bytes of a (small, size-checked) member, verified against the zip's CRC."""
     with archive.open(info) as stream:
@@ -226,6 +242,8 @@ def read_npy_header(archive, info):
             f"The entry {info.filename!r} is not a plain array: it holds {dtype} values "
             "(model arrays hold numbers or text)."
         )
+    if any(length < 0 for length in shape):
+        raise ModelFileError(f"The entry {info.filename!r} declares the impossible shape {shape}.")
     header_bytes = limited.tell()
     n_items = 1
     for length in shape:

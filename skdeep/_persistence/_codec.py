@@ -25,7 +25,7 @@ from ._archive import ModelFileError
 MAX_DEPTH = 24
 #: At most this many JSON values (counted by their separators, before parsing)
 #: keeps parsing within tens of megabytes.
-MAX_JSON_ITEMS = 2_000_000
+MAX_JSON_ITEMS = 1_000_000
 MAX_JSON_CONTAINERS = 100_000
 _NON_FINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
 
@@ -96,8 +96,9 @@ def parse_json(data):
     items = data.count(b",") + containers
     if containers > MAX_JSON_CONTAINERS or items > MAX_JSON_ITEMS:
         raise ModelFileError(
-            f"The manifest holds {items:,} values in {containers:,} lists or objects; far more than "
-            "any skdeep model needs."
+            f"The manifest holds {items:,} values in {containers:,} lists or objects, more than the "
+            f"format's limits ({MAX_JSON_ITEMS:,} and {MAX_JSON_CONTAINERS:,}); histories such as "
+            "loss_curve_ count one value per epoch."
         )
     try:
         return json.loads(data.decode("utf-8"), object_pairs_hook=_unique_keys, parse_constant=_no_constant)
@@ -135,7 +136,7 @@ def decode(value, headers, depth=0):
     # json gives dicts only otherwise: a tag
     if "array" in value and set(value) <= {"array", "object"}:
         key, as_object = value["array"], value.get("object", False)
-        if not isinstance(key, str) or key not in headers or as_object not in (True, False):
+        if not isinstance(key, str) or key not in headers or not isinstance(as_object, bool):
             raise ModelFileError(f"The manifest refers to an array {key!r} the file does not hold.")
         dtype, shape = headers[key]
         return ArrayRef(key, as_object, dtype, shape)

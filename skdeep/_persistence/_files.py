@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
@@ -24,6 +23,7 @@ from ._archive import (
     read_member,
     read_npy_data,
     read_npy_header,
+    read_stream,
     write_atomically,
 )
 from ._codec import ArrayRef, Encoder, RngRef, decode, materialize, parse_json
@@ -235,13 +235,14 @@ def _load_guarded(stream, max_bytes, name):
     """Load, turning every failure that is the file's fault into a ModelFileError."""
     try:
         if not (hasattr(stream, "seekable") and stream.seekable()):
-            data = stream.read(max_bytes + 1)
-            if isinstance(data, bytes) and len(data) > max_bytes:
-                raise ModelFileError(f"The stream holds more than max_bytes={max_bytes:,} bytes.")
-            stream = io.BytesIO(data) if isinstance(data, bytes) else stream
+            stream = read_stream(stream, max_bytes)
         return _load(stream, max_bytes)
     except ModelFileError as error:
         raise ModelFileError(f"Cannot load {name}: {error}") from None
+    except MemoryError:
+        raise ModelFileError(
+            f"Cannot load {name}: not enough memory for the arrays it declares (within max_bytes={max_bytes:,})."
+        ) from None
     except Exception as error:  # zipfile, zlib and numpy errors on damaged data, and any we did not foresee
         raise ModelFileError(
             f"Cannot load {name}: it is damaged or not a skdeep model file ({type(error).__name__}: {error})."
