@@ -57,8 +57,9 @@ def write_atomically(path, write):
     """
     target = os.path.realpath(os.fspath(path))  # through a symlink, to the file it names
     directory, name = os.path.split(target)
-    temporary, fd = _create_beside(directory, name)
+    temporary = None
     try:
+        temporary, fd = _create_beside(directory, name)
         with os.fdopen(fd, "wb") as file:
             write(file)
             file.flush()
@@ -67,8 +68,9 @@ def write_atomically(path, write):
             os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
         os.replace(temporary, target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
         raise
     _sync_directory(directory)
 
@@ -76,7 +78,8 @@ def write_atomically(path, write):
 def _create_beside(directory, name):
     """A new, exclusive temporary file in ``directory`` (mode 0o666 less the umask, like ``open``)."""
     for _ in range(100):
-        temporary = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
+        # A hidden name (its start is enough) that cannot exceed the file system's name length.
+        temporary = os.path.join(directory, f".{name[:200]}.{secrets.token_hex(6)}.tmp")
         try:
             return temporary, os.open(
                 temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
