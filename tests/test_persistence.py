@@ -379,3 +379,15 @@ def test_a_column_transformer_pipeline_round_trips_through_skops(pipeline_and_fr
     loaded = sio.load(path, trusted=trusted)
     np.testing.assert_array_equal(loaded.predict_proba(frame), pipeline.predict_proba(frame))
     np.testing.assert_array_equal(loaded.predict(frame), pipeline.predict(frame))
+
+
+def test_a_long_flat_loss_curve_round_trips(data, tmp_path):
+    # A history of identical costs compresses a thousandfold: it must not pass for a zip bomb.
+    X, y = data
+    model = LogisticRegressionGD(max_iter=2, tol=0).fit(X, y)
+    model.loss_curve_ = [0.5] * 250_000  # 1.25 MB of JSON
+    skdeep.save(model, tmp_path / "m.skdeep")
+    assert skdeep.load(tmp_path / "m.skdeep").loss_curve_ == model.loss_curve_
+    model.loss_curve_ = [0.5] * 1_100_000
+    with pytest.raises(ValueError, match="loss_curve_ count one value per epoch"):
+        skdeep.save(model, tmp_path / "m.skdeep")

@@ -49,6 +49,8 @@ class Encoder:
         if isinstance(value, np.ndarray):
             return self._array(value, where)
         if isinstance(value, list):
+            if set(map(type, value)) <= {float} and all(map(math.isfinite, value)):
+                return list(value)  # a history such as loss_curve_: fast, it can be long
             return [self.encode(item, f"{where}.{i}") for i, item in enumerate(value)]
         if isinstance(value, tuple):
             return {"tuple": [self.encode(item, f"{where}.{i}") for i, item in enumerate(value)]}
@@ -132,6 +134,8 @@ def decode(value, headers, depth=0):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, list):
+        if all_scalars(value):
+            return value  # a history such as loss_curve_: fast, it can be long
         return [decode(item, headers, depth + 1) for item in value]
     # json gives dicts only otherwise: a tag
     if "array" in value and set(value) <= {"array", "object"}:
@@ -162,6 +166,14 @@ def decode(value, headers, depth=0):
     raise ModelFileError(f"The manifest holds a value skdeep never writes: {tag!r} with {type(body).__name__}.")
 
 
+_SCALARS = frozenset({type(None), bool, int, float, str})
+
+
+def all_scalars(values):
+    """Whether a list holds JSON scalars only (checked at C speed: histories can be long)."""
+    return set(map(type, values)) <= _SCALARS
+
+
 def _hashable(key):
     if isinstance(key, (ArrayRef, RngRef, list, dict, tuple)):
         raise ModelFileError(f"The manifest holds a dict key that is not a plain value: {key!r}.")
@@ -178,7 +190,7 @@ def materialize(value, arrays):
         rng.set_state(materialize(value.state, arrays))
         return rng
     if isinstance(value, list):
-        return [materialize(item, arrays) for item in value]
+        return list(value) if all_scalars(value) else [materialize(item, arrays) for item in value]
     if isinstance(value, tuple):
         return tuple(materialize(item, arrays) for item in value)
     if isinstance(value, dict):

@@ -17,6 +17,7 @@ from ._archive import (
     DEFAULT_MAX_BYTES,
     MANIFEST,
     MANIFEST_DIGEST,
+    MAX_MANIFEST_BYTES,
     HashingWriter,
     ModelFileError,
     open_archive,
@@ -26,7 +27,7 @@ from ._archive import (
     read_stream,
     write_atomically,
 )
-from ._codec import ArrayRef, Encoder, RngRef, decode, materialize, parse_json
+from ._codec import ArrayRef, Encoder, RngRef, all_scalars, decode, materialize, parse_json
 from ._schema import CLASSES, FITTED_ATTRIBUTES, check_built_estimator, check_params, check_state, check_values
 
 FORMAT_NAME = "skdeep-model"
@@ -165,7 +166,10 @@ def _check_before_writing(manifest, arrays):
     """Run load's checks on what would be written, so that save never writes a file load refuses."""
     headers = {key: (array.dtype, array.shape) for key, array in arrays.items()}
     try:
-        parsed = parse_json(json.dumps(manifest).encode())
+        text = json.dumps(manifest).encode()
+        if len(text) + 100 * len(arrays) > MAX_MANIFEST_BYTES:  # with room for the arrays' digests
+            raise ModelFileError(f"The manifest would exceed {MAX_MANIFEST_BYTES:,} bytes.")
+        parsed = parse_json(text)
         cls = CLASSES[parsed["class"]]
         params = check_params(cls, decode(parsed["params"], headers))
         check_built_estimator(cls(**params))
@@ -180,7 +184,7 @@ def _write_archive(file, manifest, arrays):
     digests = {}
     with zipfile.ZipFile(file, "w") as archive:
         for key, array in arrays.items():
-            # Stored, not deflated: trained weights do not compress, and a
+            # Stored, not deflated: trained weights hardly compress, and a
             # stored member cannot hide a zip bomb.
             info = zipfile.ZipInfo(f"arrays/{key}.npy")
             info.compress_type = zipfile.ZIP_STORED
@@ -188,8 +192,10 @@ def _write_archive(file, manifest, arrays):
                 writer = HashingWriter(stream)
                 np.lib.format.write_array(writer, array, allow_pickle=False)
             digests[info.filename] = writer.sha256.hexdigest()
-        manifest_bytes = json.dumps({**manifest, "digests": digests}, indent=1).encode()
-        archive.writestr(MANIFEST, manifest_bytes, compress_type=zipfile.ZIP_DEFLATED)
+        # One line (no indent): json's fast encoder, for long histories.
+        manifest_bytes = json.dumps({**manifest, "digests": digests}).encode()
+        # Stored too: a long, flat loss_curve_ compresses so well it would look like a zip bomb.
+        archive.writestr(MANIFEST, manifest_bytes)
         archive.writestr(MANIFEST_DIGEST, hashlib.sha256(manifest_bytes).hexdigest())
 
 
@@ -336,7 +342,7 @@ def _check_every_array_used_once(values, keys):
             used.append(value.key)
         elif isinstance(value, RngRef):
             walk(value.state)
-        elif isinstance(value, (list, tuple)):
+        elif isinstance(value, (list, tuple)) and not all_scalars(value):
             for item in value:
                 walk(item)
         elif isinstance(value, dict):

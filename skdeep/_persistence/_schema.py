@@ -213,7 +213,7 @@ def _finite_float(value, name, context):
 
 
 def _float_list(value, name, context):
-    if not isinstance(value, list) or not all(isinstance(item, float) for item in value):
+    if not isinstance(value, list) or not set(map(type, value)) <= {float}:
         raise ModelFileError(f"{name} in the file is not a list of floats.")
 
 
