@@ -82,9 +82,10 @@ _INT64_MAX = 2**63 - 1
 
 
 def check_params(cls, params):
-    """The hyperparameters of a file: the class's own names, plain values, passing its checks.
+    """The hyperparameters of a file: exactly the class's own names, with plain, small values.
 
-    Returns the estimator built from them (``RngRef`` still in place).
+    Returns them as given (a ``random_state`` generator still a ``RngRef``);
+    :func:`check_built_estimator` then runs the class's own checks.
     """
     names = set(cls._get_param_names())
     if not isinstance(params, dict) or set(params) != names:
