@@ -45,7 +45,7 @@ def saved(tmp_path, data):
 @pytest.mark.parametrize("name", sorted(CONFIGURATIONS))
 def test_round_trip_is_bit_identical(name, data, tmp_path):
     X, y = data
-    model = CONFIGURATIONS[name]().fit(X, y)
+    model = _fit_without_warnings(CONFIGURATIONS[name](), X, y)
     path = tmp_path / "model.skdeep"
     skdeep.save(model, path)
     loaded = skdeep.load(path)
@@ -109,6 +109,18 @@ def test_a_truncated_file_is_refused(saved, tmp_path):
     truncated.write_bytes(data[: len(data) // 2])
     with pytest.raises(ModelFileError, match="not a skdeep model file"):
         skdeep.load(truncated)
+
+
+def test_files_in_the_earlier_layout_still_load(saved, data, tmp_path):
+    # Earlier writers deflated every member and put the manifest first.
+    model, path = saved
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    earlier = tmp_path / "earlier.skdeep"
+    with zipfile.ZipFile(earlier, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in ["manifest.json", "manifest.sha256", *sorted(n for n in members if n.startswith("arrays/"))]:
+            archive.writestr(name, members[name])
+    np.testing.assert_array_equal(skdeep.load(earlier).predict_proba(data[0]), model.predict_proba(data[0]))
 
 
 def test_a_pickle_is_refused_without_being_run(tmp_path):
@@ -186,8 +198,8 @@ def test_loading_never_runs_code(saved, tmp_path):
     forged = _forge(
         path,
         tmp_path / "object.skdeep",
-        lambda m: m["state"]["dict"].append([{"tuple": []}, {"array": "evil"}]),
-        {"arrays/evil.npy": buffer.getvalue()},
+        lambda m: m["state"]["dict"].append([{"tuple": []}, {"array": "a99"}]),
+        {"arrays/a99.npy": buffer.getvalue()},
     )
     with pytest.raises(ModelFileError, match="not a plain array"):
         skdeep.load(forged)
@@ -212,3 +224,170 @@ def test_skops_loads_the_estimators_given_their_trusted_types(name, data, tmp_pa
     assert untrusted == [f"{type(model).__module__}.{type(model).__name__}"]
     loaded = sio.load(path, trusted=untrusted)
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+# -- every configuration's fitted state is on the allow-list ----------------------------------
+
+STATE_CONFIGURATIONS = {
+    "lbfgs": (
+        lambda: DeepNetClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=5, tol=0, random_state=0),
+        "moons",
+    ),
+    "momentum-float32": (
+        lambda: DeepNetClassifier(hidden_layer_sizes=(5,), solver="momentum", max_iter=3, tol=0, random_state=0),
+        "float32",
+    ),
+    "rmsprop-random-state-object": (
+        lambda: DeepNetClassifier(
+            hidden_layer_sizes=(5,), solver="rmsprop", max_iter=3, tol=0, random_state=np.random.RandomState(3)
+        ),
+        "moons",
+    ),
+    "adagrad-adaptive": (
+        lambda: DeepNetClassifier(
+            hidden_layer_sizes=(5,), solver="adagrad", lr_schedule="adaptive", max_iter=3, tol=0, random_state=0
+        ),
+        "moons",
+    ),
+    "gd-batch-norm-softmax": (
+        lambda: DeepNetClassifier(
+            hidden_layer_sizes=(4, 3), solver="gd", batch_norm=True, max_iter=3, tol=0, random_state=0
+        ),
+        "three classes",
+    ),
+    "early-stopping-scoring": (
+        lambda: DeepNetClassifier(
+            hidden_layer_sizes=(4,),
+            early_stopping=True,
+            scoring="accuracy",
+            max_iter=3,
+            tol=0,
+            n_iter_no_change=2,
+            random_state=0,
+        ),
+        "moons",
+    ),
+    "multilabel": (lambda: DeepNetClassifier(hidden_layer_sizes=(4,), max_iter=3, tol=0, random_state=0), "multilabel"),
+    "logistic-softmax": (lambda: LogisticRegressionGD(max_iter=5, tol=0, alpha=0.5), "three classes"),
+    "logistic-float-labels": (lambda: LogisticRegressionGD(max_iter=5, tol=0, learning_rate=0.1), "float labels"),
+}
+
+
+def _targets(kind, data):
+    X, y = data
+    if kind == "float32":
+        return X.astype(np.float32), y
+    if kind == "three classes":
+        return X, np.where(X[:, 0] > 1, "north", y).astype(object)
+    if kind == "multilabel":
+        return X, np.column_stack([X[:, 0] > 0, X[:, 1] > 0, X[:, 0] > X[:, 1]]).astype(int)
+    if kind == "float labels":
+        return X, np.where(y == "east", 1.0, -2.0)
+    return X, y
+
+
+def _fit_without_warnings(model, X, y):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # tiny budgets on purpose
+        return model.fit(X, y)
+
+
+@pytest.mark.parametrize("name", sorted(STATE_CONFIGURATIONS))
+def test_every_configuration_round_trips_within_the_allow_list(name, data, tmp_path):
+    from skdeep._persistence import FITTED_ATTRIBUTES
+
+    make, kind = STATE_CONFIGURATIONS[name]
+    X, y = _targets(kind, data)
+    model = _fit_without_warnings(make(), X, y)
+    if name == "lbfgs":  # a warm-started second fit, with another solver's state
+        model.set_params(warm_start=True, solver="adam", max_iter=2)
+        _fit_without_warnings(model, X, y)
+    allowed = FITTED_ATTRIBUTES[type(model)]
+    stored = [key for key in vars(model) if key.endswith("_") or key.startswith("_")]
+    assert set(stored) - set(model._derived_attributes) - {"_skl_callbacks"} <= set(allowed) | set(model.get_params())
+    path = tmp_path / "model.skdeep"
+    skdeep.save(model, path)
+    loaded = skdeep.load(path)
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    assert sorted(vars(loaded)) == sorted(key for key in vars(model) if not key.startswith("_skl"))
+    for estimator in (model, loaded):  # and training continues identically
+        estimator.set_params(warm_start=True, max_iter=2)
+        _fit_without_warnings(estimator, X, y)
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_save_refuses_what_load_would_refuse(data, tmp_path):
+    X, y = data
+    model = DeepNetClassifier(hidden_layer_sizes=(4,), max_iter=2, tol=0, random_state=0).fit(X, y)
+    model.set_params(hidden_layer_sizes=(7,))  # no longer describes the fitted network
+    with pytest.raises(ValueError, match=r"skdeep\.load would refuse.*parameters_"):
+        skdeep.save(model, tmp_path / "m.skdeep")
+    model.set_params(hidden_layer_sizes=(4,))
+    model.new_attribute_ = 1.0
+    with pytest.raises(TypeError, match=r"\['new_attribute_'\].*FITTED_ATTRIBUTES"):
+        skdeep.save(model, tmp_path / "m.skdeep")
+    assert not (tmp_path / "m.skdeep").exists()
+
+
+# -- pipelines: refused with the way to save them through skops -------------------------------
+
+
+@pytest.fixture(scope="module")
+def pipeline_and_frame():
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(
+        {
+            "colour": rng.choice(["red", "green", "blue"], 120),
+            "size": rng.randn(120) * 10 + 50,
+            "weight": rng.randn(120),
+        }
+    )
+    y = np.where((frame["colour"] == "red") ^ (frame["weight"] > 0), "yes", "no")
+    columns = ColumnTransformer(
+        [
+            ("categories", OneHotEncoder(handle_unknown="ignore"), ["colour"]),
+            ("numbers", StandardScaler(), ["size", "weight"]),
+        ]
+    )
+    pipeline = make_pipeline(columns, DeepNetClassifier(hidden_layer_sizes=(6,), max_iter=20, tol=0, random_state=0))
+    return pipeline.fit(frame, y), frame
+
+
+def test_a_pipeline_is_refused_with_the_skops_trusted_list(pipeline_and_frame, tmp_path):
+    pipeline, _ = pipeline_and_frame
+    with pytest.raises(TypeError, match=r"not Pipeline.*skops.*trusted=\['skdeep\._deepnet\.DeepNetClassifier'\]"):
+        skdeep.save(pipeline, tmp_path / "pipeline.skdeep")
+    assert not (tmp_path / "pipeline.skdeep").exists()
+
+
+def test_a_column_transformer_pipeline_round_trips_through_skops(pipeline_and_frame, tmp_path):
+    sio = pytest.importorskip("skops.io")
+    pipeline, frame = pipeline_and_frame
+    path = tmp_path / "pipeline.skops"
+    sio.dump(pipeline, path)
+    trusted = ["skdeep._deepnet.DeepNetClassifier"]  # the list skdeep.save's error gives
+    assert sio.get_untrusted_types(file=path) == trusted
+    loaded = sio.load(path, trusted=trusted)
+    np.testing.assert_array_equal(loaded.predict_proba(frame), pipeline.predict_proba(frame))
+    np.testing.assert_array_equal(loaded.predict(frame), pipeline.predict(frame))
+
+
+def test_a_long_flat_loss_curve_round_trips(data, tmp_path):
+    # A history of identical costs compresses a thousandfold: it must not pass for a zip bomb.
+    X, y = data
+    model = LogisticRegressionGD(max_iter=2, tol=0).fit(X, y)
+    model.loss_curve_ = [0.5] * 250_000  # 1.25 MB of JSON
+    skdeep.save(model, tmp_path / "m.skdeep")
+    assert skdeep.load(tmp_path / "m.skdeep").loss_curve_ == model.loss_curve_
+    model.loss_curve_ = [0.5] * 1_100_000
+    with pytest.raises(ValueError, match="loss_curve_ count one value per epoch"):
+        skdeep.save(model, tmp_path / "m.skdeep")
