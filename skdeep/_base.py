@@ -30,7 +30,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from ._callbacks import CALLBACK_ATTRIBUTES, EpochReporter, callback_management_context, fit_context
 from ._predict import chunked_logits
 from ._training import History, RunSpec, Trainer, TrainingData, Validation
-from .nn import Network, initialize_parameters, prediction_layers
+from .nn import Network, initialize_parameters, prediction_layers, training_bytes
 
 #: A fit may plan to use at most this share of the memory available when it starts.
 MEMORY_SHARE = 0.9
@@ -158,10 +158,10 @@ class BaseNetwork(BaseEstimator):
             X, y, Y, sample_weight, validation = self._validation_data(
                 X_in, X, y, Y, sample_weight, X_val, y_val, sample_weight_val
             )
+        spec = self._spec_run(X.shape[0], self._spec_learning_rate(X, sample_weight, Y.shape[0]), partial)
+        self._check_memory((X.shape[1], *self._spec_hidden_layers(), Y.shape[0]), X.dtype, spec.batch_size)
         network = self._build_network(X.shape[1], Y.shape[0], X.dtype)
         optimizer = self._spec_optimizer(network.n_params, X.dtype)
-        spec = self._spec_run(X.shape[0], self._spec_learning_rate(X, sample_weight, Y.shape[0]), partial)
-        _check_memory(network, spec.batch_size, optimizer)
         if warm:
             rng = self._restore_for_warm_start(network, optimizer)
             history = self._history().continued() if partial else self._history().new_run()
@@ -202,6 +202,24 @@ class BaseNetwork(BaseEstimator):
         self._record(network, optimizer, history, rng)
         if callbacks is not None:
             callbacks.call_on_fit_task_end(estimator=self, X=X, y=y, reconstruction_attributes={})
+
+    def _check_memory(self, layer_dims, dtype, batch_size):
+        """Refuse, before allocating anything, a run that cannot fit in memory."""
+        hidden = layer_dims[1:-1]
+        # Counted with Adam's two state vectors, the most any optimizer keeps
+        # (L-BFGS's history is of the same order).
+        needed = training_bytes(
+            layer_dims, dtype, batch_size, 2, self._spec_keep_prob(len(hidden)), self._spec_batch_norm()
+        )
+        available = _available_memory()
+        if available is not None and needed > MEMORY_SHARE * available:
+            n_weights = sum(a * b for a, b in zip(layer_dims[:-1], layer_dims[1:]))
+            raise MemoryError(
+                f"Training this network needs about {needed / 2**30:.1f} GiB ({n_weights:,} weights with "
+                f"their gradient and optimizer state, and batches of {batch_size} examples through layers "
+                f"{list(layer_dims)}), but only {available / 2**30:.1f} GiB of memory is available. "
+                "Use smaller hidden_layer_sizes or batch_size."
+            )
 
     def _build_network(self, n_features, n_outputs, dtype):
         """The untrained network this configuration describes."""
@@ -275,10 +293,11 @@ class BaseNetwork(BaseEstimator):
             if sample_weight_val is not None:
                 raise ValueError("sample_weight_val needs X_val and y_val.")
             train, held_out = self._split_indices(y)
-            X_val_in = _safe_indexing(X_in, held_out)
             # Y is (n_outputs, m) stored by example: take examples as rows of Y^T.
             X_val, y_val, Y_val, weight_val = X[held_out], y[held_out], Y.T[held_out].T, sample_weight[held_out]
             X, y, Y, sample_weight = X[train], y[train], Y.T[train].T, sample_weight[train]
+            # A data frame's rows, for a scorer: predict then sees the column names fit saw.
+            X_val_in = _safe_indexing(X_in, held_out) if hasattr(X_in, "columns") else X_val
             if not weight_val.sum() > 0:
                 raise ValueError(
                     "The held-out validation examples all have zero weight (from sample_weight or "
@@ -440,20 +459,6 @@ def partial_fit_allowed(estimator):
             "monitor a held-out set yourself), or use fit."
         )
     return True
-
-
-def _check_memory(network, batch_size, optimizer):
-    """Refuse, before allocating, a run that cannot fit in memory."""
-    n_state = len(getattr(optimizer, "_state_vectors", ())) if optimizer is not None else 6
-    needed = network.training_bytes(batch_size, n_state)
-    available = _available_memory()
-    if available is not None and needed > MEMORY_SHARE * available:
-        raise MemoryError(
-            f"Training this network needs about {needed / 2**30:.1f} GiB ({network.n_params:,} parameters "
-            f"with their gradient and optimizer state, and batches of {batch_size} examples through layers "
-            f"{list(network.layer_dims)}), but only {available / 2**30:.1f} GiB of memory is available. "
-            "Use smaller hidden_layer_sizes or batch_size."
-        )
 
 
 def _available_memory():

@@ -12,7 +12,7 @@ class LossCurveDisplay:
     """Training (and validation) loss per epoch of a fitted skdeep estimator.
 
     Build it with :meth:`from_estimator`; matplotlib is needed only to plot
-    (install it with ``pip install "skdeep[plots]"``).
+    (install it with ``pip install "scikit-deep[plots]"``).
 
     Parameters
     ----------
@@ -99,7 +99,7 @@ class LossCurveDisplay:
         try:
             import matplotlib.pyplot as plt
         except ImportError:
-            raise ImportError('LossCurveDisplay needs matplotlib: pip install "skdeep[plots]".') from None
+            raise ImportError('LossCurveDisplay needs matplotlib: pip install "scikit-deep[plots]".') from None
         if ax is None:
             _, ax = plt.subplots()
         epochs = np.arange(1, len(self.loss_curve) + 1)

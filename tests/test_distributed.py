@@ -13,7 +13,7 @@ from skdeep import DeepNetClassifier, LogisticRegressionGD
 
 from .asserts import assert_same_parameters
 
-distributed = pytest.importorskip("distributed", reason="needs the extra: pip install 'skdeep[distributed]'")
+distributed = pytest.importorskip("distributed", reason="needs the extra: pip install 'scikit-deep[distributed]'")
 dask_array = pytest.importorskip("dask.array")
 joblib = pytest.importorskip("joblib")
 

@@ -11,7 +11,7 @@ import pytest
 from sklearn.datasets import make_moons
 
 import skdeep
-from skdeep import DeepNetClassifier, LogisticRegressionGD, ModelFileError
+from skdeep import DeepNetClassifier, DeepNetRegressor, LogisticRegressionGD, ModelFileError
 
 from .asserts import assert_same_parameters
 
@@ -51,7 +51,7 @@ def test_round_trip_is_bit_identical(name, data, tmp_path):
     loaded = skdeep.load(path)
     assert type(loaded) is type(model)
     assert loaded.get_params() == model.get_params()
-    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    np.testing.assert_array_equal(_outputs(loaded, X), _outputs(model, X))
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     assert loaded.classes_.dtype == model.classes_.dtype  # labels come back as they went in
     assert_same_parameters(loaded.parameters_, model.parameters_)
@@ -63,7 +63,7 @@ def test_pickle_and_joblib_round_trips_are_bit_identical(name, data, tmp_path):
     X, y = data
     model = CONFIGURATIONS[name]().fit(X, y)
     for loaded in (pickle.loads(pickle.dumps(model)), joblib.load(joblib.dump(model, tmp_path / "m.joblib")[0])):
-        np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+        np.testing.assert_array_equal(_outputs(loaded, X), _outputs(model, X))
 
 
 def test_a_loaded_model_continues_training_exactly(saved, data):
@@ -72,7 +72,7 @@ def test_a_loaded_model_continues_training_exactly(saved, data):
     loaded = skdeep.load(path)
     for estimator in (model, loaded):
         estimator.set_params(warm_start=True, max_iter=3).fit(X, y)
-    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    np.testing.assert_array_equal(_outputs(loaded, X), _outputs(model, X))
     assert loaded.n_iter_ == model.n_iter_ == 13
 
 
@@ -223,7 +223,7 @@ def test_skops_loads_the_estimators_given_their_trusted_types(name, data, tmp_pa
     untrusted = sio.get_untrusted_types(file=path)
     assert untrusted == [f"{type(model).__module__}.{type(model).__name__}"]
     loaded = sio.load(path, trusted=untrusted)
-    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    np.testing.assert_array_equal(_outputs(loaded, X), _outputs(model, X))
 
 
 # -- every configuration's fitted state is on the allow-list ----------------------------------
@@ -270,6 +270,11 @@ STATE_CONFIGURATIONS = {
     "multilabel": (lambda: DeepNetClassifier(hidden_layer_sizes=(4,), max_iter=3, tol=0, random_state=0), "multilabel"),
     "logistic-softmax": (lambda: LogisticRegressionGD(max_iter=5, tol=0, alpha=0.5), "three classes"),
     "logistic-float-labels": (lambda: LogisticRegressionGD(max_iter=5, tol=0, learning_rate=0.1), "float labels"),
+    "regressor": (lambda: DeepNetRegressor(hidden_layer_sizes=(5,), max_iter=3, tol=0, random_state=0), "regression"),
+    "regressor-multi-output-early-stopping": (
+        lambda: DeepNetRegressor(hidden_layer_sizes=(4,), early_stopping=True, max_iter=3, tol=0, random_state=0),
+        "two targets",
+    ),
 }
 
 
@@ -283,6 +288,10 @@ def _targets(kind, data):
         return X, np.column_stack([X[:, 0] > 0, X[:, 1] > 0, X[:, 0] > X[:, 1]]).astype(int)
     if kind == "float labels":
         return X, np.where(y == "east", 1.0, -2.0)
+    if kind == "regression":
+        return X, 100 * X[:, 0] - X[:, 1] ** 2
+    if kind == "two targets":
+        return X, np.column_stack([X[:, 0] + X[:, 1], 1e4 * X[:, 0] * X[:, 1]])
     return X, y
 
 
@@ -312,12 +321,12 @@ def test_every_configuration_round_trips_within_the_allow_list(name, data, tmp_p
     path = tmp_path / "model.skdeep"
     skdeep.save(model, path)
     loaded = skdeep.load(path)
-    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    np.testing.assert_array_equal(_outputs(loaded, X), _outputs(model, X))
     assert sorted(vars(loaded)) == sorted(key for key in vars(model) if not key.startswith("_skl"))
     for estimator in (model, loaded):  # and training continues identically
         estimator.set_params(warm_start=True, max_iter=2)
         _fit_without_warnings(estimator, X, y)
-    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    np.testing.assert_array_equal(_outputs(loaded, X), _outputs(model, X))
 
 
 def test_save_refuses_what_load_would_refuse(data, tmp_path):
@@ -391,3 +400,8 @@ def test_a_long_flat_loss_curve_round_trips(data, tmp_path):
     model.loss_curve_ = [0.5] * 1_100_000
     with pytest.raises(ValueError, match="loss_curve_ count one value per epoch"):
         skdeep.save(model, tmp_path / "m.skdeep")
+
+
+def _outputs(model, X):
+    """What a model predicts: probabilities for a classifier, values for a regressor."""
+    return model.predict_proba(X) if hasattr(model, "predict_proba") else model.predict(X)

@@ -13,6 +13,7 @@ import numbers
 import numpy as np
 
 from .._deepnet import DeepNetClassifier
+from .._deepnet_regressor import DeepNetRegressor
 from .._logistic import LogisticRegressionGD
 from ._archive import ModelFileError
 from ._codec import ArrayRef, RngRef
@@ -41,24 +42,31 @@ NETWORK_STATE = {
     "parameters_": "network parameters",
     "batch_norm_stats_": "batch norm statistics",
     "loss_curve_": "float list",
+    "loss_": "float",
     "best_loss_": "float",
     "n_iter_": "count",
-    "validation_loss_curve_": "float list",
-    "validation_scores_": "float list",
-    "best_validation_score_": "float",
-    "_learning_rate": "finite float",
-    "_adaptive_learning_rate": "finite float",
-    "_best_score": "float",
-    "_no_improvement_count": "count",
+    "t_": "count",
+    "validation_loss_curve_": "float list or None",
+    "validation_scores_": "float list or None",
+    "best_validation_score_": "float or None",
+    "_stopping_state": "stopping state",
     "_optimizer_state": "optimizer state",
     "_rng": "random state",
 }
 #: ... and a classifier's labels.
 NETWORK_CLASSIFIER_STATE = {**NETWORK_STATE, "classes_": "labels", "_multilabel": "bool"}
+#: ... or a regressor's target scaling.
+NETWORK_REGRESSOR_STATE = {
+    **NETWORK_STATE,
+    "target_mean_": "target vector",
+    "target_scale_": "target vector",
+    "_single_output": "bool",
+}
 
 FITTED_ATTRIBUTES = {
     LogisticRegressionGD: NETWORK_CLASSIFIER_STATE,
     DeepNetClassifier: NETWORK_CLASSIFIER_STATE,
+    DeepNetRegressor: NETWORK_REGRESSOR_STATE,
 }
 OPTIONAL_ATTRIBUTES = frozenset(
     {"feature_names_in_", "validation_loss_curve_", "validation_scores_", "best_validation_score_"}
@@ -136,10 +144,18 @@ def check_state(estimator, state):
         _KINDS[allowed[name]](state[name], name, context)
     if "classes_" in state:
         _check_classifier_outputs(state)
+    if "target_mean_" in state and state["out_activation_"] != "identity":
+        raise ModelFileError(f"The file's regressor has out_activation_={state['out_activation_']!r}, not 'identity'.")
 
 
 def check_values(state):
-    """Checks that need the arrays' values (after reading them): finite weights, sorted labels."""
+    """Checks that need the arrays' values (after reading them): finite weights, sorted labels,
+    a regressor's finite target mean and positive scale."""
+    for name in ("target_mean_", "target_scale_"):
+        if name in state and not np.all(np.isfinite(state[name])):
+            raise ModelFileError(f"{name} holds non-finite values; a fitted skdeep model never does.")
+    if "target_scale_" in state and not np.all(state["target_scale_"] > 0):
+        raise ModelFileError("target_scale_ holds values that are not positive; fit never leaves such a scale.")
     for name, array in state.get("parameters_", {}).items():
         if not np.all(np.isfinite(array)):
             raise ModelFileError(f"parameters_[{name!r}] holds non-finite values; a fitted skdeep model never does.")
@@ -216,6 +232,30 @@ def _finite_float(value, name, context):
 def _float_list(value, name, context):
     if not isinstance(value, list) or not set(map(type, value)) <= {float}:
         raise ModelFileError(f"{name} in the file is not a list of floats.")
+
+
+def _float_list_or_none(value, name, context):
+    if value is not None:
+        _float_list(value, name, context)
+
+
+def _float_or_none(value, name, context):
+    if value is not None:
+        _float(value, name, context)
+
+
+def _stopping_state(value, name, context):
+    """The stopping rule's state: its best score, its patience count, the adaptive rate."""
+    if not isinstance(value, dict) or set(value) != {"best_score", "no_improvement_count", "adaptive_learning_rate"}:
+        raise ModelFileError(f"{name} in the file is not the stopping rule's state.")
+    _float(value["best_score"], f"{name}.best_score", context)
+    _count(value["no_improvement_count"], f"{name}.no_improvement_count")
+    _finite_float(value["adaptive_learning_rate"], f"{name}.adaptive_learning_rate", context)
+
+
+def _target_vector(value, name, context):
+    """A regressor's per-output mean or scale: float64, one value per output."""
+    _array(value, name, kinds="f", ndim=1, shape=(context.state["n_outputs_"],))
 
 
 def _output_activation(value, name, context):
@@ -361,6 +401,10 @@ _KINDS = {
     "float": _float,
     "finite float": _finite_float,
     "float list": _float_list,
+    "float list or None": _float_list_or_none,
+    "float or None": _float_or_none,
+    "stopping state": _stopping_state,
+    "target vector": _target_vector,
     "output activation": _output_activation,
     "labels": _labels,
     "feature names": _feature_names,

@@ -9,7 +9,7 @@ The estimators in :mod:`skdeep` validate data, transpose scikit-learn's
 from .activations import DERIVATIVES, HIDDEN_ACTIVATIONS
 from .initializers import INITIALIZERS, initialize_parameters
 from .losses import LOSSES, output_gradient
-from .network import Network, Workspace, forward_logits, prediction_layers
+from .network import Network, Workspace, forward_logits, prediction_layers, training_bytes
 from .optimizers import OPTIMIZERS
 
 __all__ = [
@@ -24,4 +24,5 @@ __all__ = [
     "initialize_parameters",
     "output_gradient",
     "prediction_layers",
+    "training_bytes",
 ]

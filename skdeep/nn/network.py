@@ -381,20 +381,8 @@ class Network:
     # -- what a run costs, and what its outputs can reach ---------------------
 
     def training_bytes(self, m, n_state_vectors):
-        """Bytes a training run on batches of ``m`` examples allocates.
-
-        The parameters, their gradient, the optimizer's step and ``n_state_vectors``
-        vectors, one copy of the best weights and the regularization scratch,
-        plus one batch's buffers: ``A[l]`` and ``dZ[l]`` for every layer, the
-        dropout masks and dropped-out copies, batch norm's caches and the
-        loss's scratch (three output-sized arrays).
-        """
-        dims = self.layer_dims
-        vectors = (4 + n_state_vectors) * self.n_params + self.n_weights
-        per_example = 2 * sum(dims[1:]) + 3 * dims[-1]
-        for l in range(1, self.n_layers):
-            per_example += dims[l] * (2 * (self.keep_prob[l - 1] < 1) + self.batch_norm)
-        return self.dtype.itemsize * (vectors + m * per_example)
+        """Bytes a training run on batches of ``m`` examples allocates (see :func:`training_bytes`)."""
+        return training_bytes(self.layer_dims, self.dtype, m, n_state_vectors, self.keep_prob, self.batch_norm)
 
     def output_bound(self, input_bound):
         """An upper bound on ``|Z[L]|`` at prediction time for inputs with ``|x| <= input_bound``.
@@ -435,6 +423,27 @@ class Network:
         self.__dict__.update(state)
         self._bind_functions()
         self.W, self.b, self.gamma, self.beta = self.layer_views(self.params)
+
+
+def training_bytes(layer_dims, dtype, m, n_state_vectors, keep_prob=None, batch_norm=False):
+    """Bytes a training run of a network with ``layer_dims`` allocates, without building it.
+
+    The parameters, their gradient, the optimizer's step and its
+    ``n_state_vectors`` vectors, one copy of the best weights and the
+    regularization scratch, plus one batch of ``m`` examples' buffers:
+    ``A[l]`` and ``dZ[l]`` for every layer, the dropout masks and dropped-out
+    copies, batch norm's caches and the loss's scratch (three output-sized arrays).
+    """
+    dims = [int(n) for n in layer_dims]
+    n_layers = len(dims) - 1
+    keep_prob = keep_prob or (1.0,) * (n_layers - 1)
+    n_weights = sum(dims[l] * dims[l - 1] for l in range(1, n_layers + 1))
+    n_params = n_weights + sum(dims[1:]) + (2 * sum(dims[1:-1]) if batch_norm else 0)
+    vectors = (4 + n_state_vectors) * n_params + n_weights
+    per_example = 2 * sum(dims[1:]) + 3 * dims[-1]
+    for l in range(1, n_layers):
+        per_example += dims[l] * (2 * (keep_prob[l - 1] < 1) + bool(batch_norm))
+    return np.dtype(dtype).itemsize * (vectors + m * per_example)
 
 
 def prediction_layers(parameters, batch_norm_stats, n_layers):
