@@ -320,6 +320,12 @@ def _warning_cell(result):
     return f"{total} ({kinds})"
 
 
+def _missing_model_note(task, model_names):
+    if task == REGRESSION and DeepNetRegressor is None:
+        return "**DeepNetRegressor is missing from this skdeep: not run**"
+    return ""
+
+
 def _git_commit():
     try:
         out = subprocess.run(
@@ -343,6 +349,7 @@ def report(task, run_sets, data_info, results, model_names, overrides, n_folds, 
         f"- skdeep {skdeep.__version__} from `{Path(skdeep.__file__).parent}` (commit {_git_commit()}), "
         f"scikit-learn {sklearn.__version__}, NumPy {np.__version__}",
         f"- skdeep overrides (`--set`): {overrides if overrides else 'none (defaults)'}",
+        *([f"- {note}"] if (note := _missing_model_note(task, model_names)) else []),
         f"- {n_folds}-fold {'stratified ' if task == CLASSIFICATION else ''}cross-validation, shuffled, "
         f"random_state={SEED}; {len(run_sets)} sets in {elapsed:.0f} s",
         "",
