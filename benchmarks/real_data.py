@@ -56,6 +56,7 @@ sys.path.insert(0, str(HERE))
 
 import numpy as np  # noqa: E402
 import sklearn  # noqa: E402
+from datasets import CLASSIFICATION, DATASETS, REGRESSION, names  # noqa: E402
 from sklearn.compose import ColumnTransformer  # noqa: E402
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor  # noqa: E402
 from sklearn.impute import SimpleImputer  # noqa: E402
@@ -68,7 +69,6 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 import skdeep  # noqa: E402
-from datasets import CLASSIFICATION, DATASETS, REGRESSION, names  # noqa: E402
 from skdeep import DeepNetClassifier  # noqa: E402
 
 try:  # being added in parallel; the benchmark runs without it and says so
@@ -362,7 +362,7 @@ def report(task, run_sets, data_info, results, model_names, overrides, n_folds, 
     header += [f"{m} {score_name}" for m in models]
     has_pair = "skdeep" in model_names and "mlp" in model_names
     if has_pair:
-        header.append("skdeep − MLP")
+        header.append("skdeep - MLP")
     if task == CLASSIFICATION:
         header += [f"{m} log-loss" for m in models]
     rows = []
@@ -376,7 +376,7 @@ def report(task, run_sets, data_info, results, model_names, overrides, n_folds, 
         if task == CLASSIFICATION:
             row += [f"{r[m].mean('log_losses'):.3f}" if r[m].error is None else "ERROR" for m in model_names]
         rows.append(row)
-    lines += [f"### Scores per set (mean over the folds)", "", _table(header, rows), ""]
+    lines += ["### Scores per set (mean over the folds)", "", _table(header, rows), ""]
 
     # Per-set cost.
     header = ["set", "rows"] + [f"{m} fit s" for m in models]
@@ -414,8 +414,10 @@ def report(task, run_sets, data_info, results, model_names, overrides, n_folds, 
     lines += [
         "### Summary",
         "",
-        _table(["", *[f"{g} ({len(groups[g])})" for g in groups]], [[k] + [summaries[g].get(k, "") for g in groups]
-                                                                     for k in keys]),
+        _table(
+            ["", *[f"{g} ({len(groups[g])})" for g in groups]],
+            [[k] + [summaries[g].get(k, "") for g in groups] for k in keys],
+        ),
         "",
     ]
     check_groups = [g for g in groups if g != "tuning"]
@@ -471,10 +473,17 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="a few small sets, 3 folds: a smoke run")
     parser.add_argument("--task", choices=[CLASSIFICATION, REGRESSION], default=CLASSIFICATION)
     parser.add_argument("--sets", help="comma-separated set names (default: every set of the task and half)")
-    parser.add_argument("--half", choices=["tuning", "heldout", "all"], default="all",
-                        help="classification sets of one half only")
-    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="NAME=VALUE",
-                        help="a parameter of the skdeep model (repeatable)")
+    parser.add_argument(
+        "--half", choices=["tuning", "heldout", "all"], default="all", help="classification sets of one half only"
+    )
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter of the skdeep model (repeatable)",
+    )
     parser.add_argument("--models", help="comma-separated models: skdeep, mlp, logreg or ridge, hgb (default: all)")
     parser.add_argument("--folds", type=int, help="number of folds (default 5, 3 with --quick)")
     parser.add_argument("--output", help="also write the Markdown report to this file")
