@@ -13,8 +13,8 @@ score from 25 to 346), both at their defaults behind a
 :class:`~sklearn.preprocessing.StandardScaler`, except that ``MLPRegressor``
 gets ``max_iter=2000`` instead of 200. Each is scored by 5-fold
 cross-validated :math:`R^2` and timed, and the figure shows the out-of-fold
-predictions and the training cost of each epoch. It runs in about ten
-seconds, most of them ``MLPRegressor``'s 2000 epochs.
+predictions and the training cost of each epoch. It takes about ten seconds
+of computing, most of them ``MLPRegressor``'s 2000 epochs.
 """
 
 # %%
