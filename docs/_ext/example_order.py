@@ -12,6 +12,7 @@ EXAMPLE_ORDER = (
     "plot_optimizers.py",
     "plot_regularization.py",
     "plot_bias_variance.py",
+    "plot_regressor.py",
 )
 
 
