@@ -182,7 +182,9 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator
         if callbacks is not None:
             callbacks.call_on_fit_task_begin(estimator=self, X=X, y=y)
         trainer = Trainer(self, network, optimizer, X, Y, sample_weight, rng, validation, callbacks, y)
-        if optimizer is None:
+        if getattr(self, "_run_own_solver", lambda trainer, partial: False)(trainer, partial):
+            pass  # the estimator ran its own solver (LogisticRegressionGD's accelerated gradient)
+        elif optimizer is None:
             trainer.run_lbfgs()
         else:
             trainer.run(max_epochs=max_epochs, warn_on_max_iter=not partial)

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import math
+import time
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from scipy.linalg import eigvalsh
 from scipy.sparse.linalg import LinearOperator, eigsh
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
 from ._base import BaseNetworkClassifier
 from ._params import check_class_weight, check_number
+from ._training import DivergenceError
+from .nn.accelerated import LinearModelCost, accelerated_gradient, standardization
 from .nn.optimizers import GradientDescent
+
+SOLVERS = ("auto", "agd", "gd")
 
 #: Up to this many features the Gram matrix is formed and its largest
 #: eigenvalue computed exactly; beyond, Lanczos iterations estimate it.
@@ -96,17 +105,18 @@ class LogisticRegressionGD(BaseNetworkClassifier):
     True
     """
 
-    _stop_on_gradient = True
+    _stop_on_gradient = True  # solver="gd" (the shared training loop): max |grad| <= tol
 
     def __init__(
         self,
         learning_rate="auto",
-        max_iter=5000,
+        max_iter=1000,
         tol=1e-4,
         alpha=1.0,
         class_weight=None,
         warm_start=False,
         verbose=0,
+        solver="auto",
     ):
         self.learning_rate = learning_rate
         self.max_iter = max_iter
@@ -115,9 +125,10 @@ class LogisticRegressionGD(BaseNetworkClassifier):
         self.class_weight = class_weight
         self.warm_start = warm_start
         self.verbose = verbose
+        self.solver = solver
 
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> LogisticRegressionGD:
-        """Fit the model by gradient descent.
+        """Fit the model by (accelerated) gradient descent.
 
         Parameters
         ----------
@@ -143,11 +154,23 @@ class LogisticRegressionGD(BaseNetworkClassifier):
             if isinstance(self.learning_rate, str):
                 raise ValueError(f"learning_rate must be a positive float or 'auto'; got {self.learning_rate!r}.")
             check_number(self.learning_rate, "learning_rate", low=0, low_open=True)
+        if not isinstance(self.solver, str) or self.solver not in SOLVERS:
+            raise ValueError(f"solver must be one of {list(SOLVERS)}; got {self.solver!r}.")
         check_number(self.max_iter, "max_iter", integer=True, low=1)
         check_number(self.tol, "tol", low=0)
         check_number(self.alpha, "alpha", low=0)
         check_class_weight(self.class_weight)
         check_number(self.verbose, "verbose", integer=True, low=0)
+
+    def _auto_learning_rate(self):
+        return isinstance(self.learning_rate, str) and self.learning_rate == "auto"
+
+    def _resolved_solver(self):
+        """``"agd"`` or ``"gd"``: ``"auto"`` keeps the course's plain gradient
+        descent for a numeric learning rate, and accelerates otherwise."""
+        if self.solver == "auto":
+            return "agd" if self._auto_learning_rate() else "gd"
+        return self.solver
 
     def _spec_hidden_layers(self):
         return ()
@@ -165,17 +188,98 @@ class LogisticRegressionGD(BaseNetworkClassifier):
         return n_samples
 
     def _spec_learning_rate(self, X, sample_weight, n_outputs):
-        if not (isinstance(self.learning_rate, str) and self.learning_rate == "auto"):
+        if self._resolved_solver() == "agd":
+            return None  # the accelerated solver searches its own step
+        return self._gradient_descent_step(X, sample_weight, n_outputs)
+
+    def _gradient_descent_step(self, X, sample_weight, n_outputs):
+        """The course's step: the given learning rate, or ``1.9 / (L + mu)``."""
+        if not self._auto_learning_rate():
             return float(self.learning_rate)
-        r = sample_weight / sample_weight.sum()
-        # Curvature of the loss in the logits: sigmoid'(z) <= 1/4; the softmax
-        # cross-entropy's Hessian diag(p) - p p^T has eigenvalues <= 1/2.
-        curvature = 0.25 if n_outputs == 1 else 0.5
-        strong_convexity = self.alpha / float(sample_weight.sum())
-        lipschitz = curvature * _largest_eigenvalue_of_weighted_gram(X, r) + strong_convexity
-        # 2 / (L + mu) is gradient descent's best constant step for a smooth,
-        # strongly convex cost; a 5% margin keeps it safely below 2 / L.
-        return 1.9 / (lipschitz + strong_convexity)
+        r = _shares(sample_weight)
+        strong_convexity = _l2_coefficient(self.alpha, sample_weight)
+        scale = _power_of_two_scale(X)
+        # lambda_max of [X, 1]^T R [X, 1] is scale^2 lambda_max of
+        # [X / scale, 1 / scale]^T R [X / scale, 1 / scale], whose entries are
+        # at most 1: computed so, it cannot overflow, only the product can.
+        with np.errstate(over="ignore"):
+            gram_max = scale**2 * _largest_eigenvalue_of_weighted_gram(X, r, scale)
+            lipschitz = _curvature(n_outputs) * gram_max + strong_convexity
+        step = 1.9 / (lipschitz + strong_convexity)
+        if not (math.isfinite(lipschitz) and step > 0 and math.isfinite(step) and step >= np.finfo(np.float64).tiny):
+            raise ValueError(
+                f"X's scale (largest |value| {_max_abs(X):.3g}) is too large for plain gradient "
+                "descent's automatic learning rate: the step 1/L would underflow. Use solver='agd' "
+                "(it works on rescaled inputs) or scale X (for example with sklearn.preprocessing.MaxAbsScaler)."
+            )
+        return step
+
+    # -- the accelerated solver ---------------------------------------------------
+
+    def _run_own_solver(self, trainer, partial):
+        """Run the accelerated solver on ``trainer``'s data; False to let the
+        shared training loop run the course's gradient descent instead."""
+        if self._resolved_solver() == "gd":
+            return False
+        if partial:
+            # partial_fit is one step of the course's gradient descent.
+            self._learning_rate = self._gradient_descent_step(trainer.X, trainer.sample_weight, trainer.Y.shape[0])
+            return False
+        network = trainer.network
+        X, Y, sample_weight = trainer.X, trainer.Y, trainer.sample_weight
+        r = _shares(sample_weight)
+        center, column_scale = standardization(X, r)
+        l2 = _l2_coefficient(self.alpha, sample_weight)
+        cost = LinearModelCost(X, Y, r, l2, network.output_activation, center, column_scale)
+        if self._auto_learning_rate():
+            # On standardized inputs, the trace bound on the curvature:
+            # one per feature plus the intercept's column (the step search
+            # then finds the actual curvature in a few iterations).
+            lipschitz = _curvature(Y.shape[0]) * (X.shape[1] + 1) + cost.strong_convexity
+        else:
+            lipschitz = 1.0 / float(self.learning_rate)
+        theta = cost.solver_parameters(network.params.astype(np.float64), np.empty(network.n_params))
+        stopped_by_callback = [False]
+
+        def on_iteration(cost_before_update):
+            start = time.perf_counter()
+            cost.model_parameters(theta, network.params)
+            self.loss_curve_.append(cost_before_update)
+            self.n_iter_ += 1
+            self.best_loss_ = min(self.best_loss_, cost_before_update)
+            if self.verbose:
+                print(f"Epoch {self.n_iter_}, loss = {cost_before_update:.8f}, {time.perf_counter() - start:.2f}s")
+            context = trainer._begin_epoch_callbacks()
+            if context is not None and trainer._end_epoch_callbacks(context):
+                stopped_by_callback[0] = True
+                return True
+            return False
+
+        try:
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"), trainer._blas_threads():
+                n_iter, converged = accelerated_gradient(
+                    cost, theta, lipschitz, self.max_iter, float(self.tol), on_iteration
+                )
+        except KeyboardInterrupt:
+            warnings.warn(
+                f"Training interrupted at iteration {self.n_iter_ + 1}: the model keeps the "
+                "weights of its last completed iteration.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return True
+        if not (np.all(np.isfinite(network.params)) and all(map(math.isfinite, self.loss_curve_[-1:]))):
+            raise DivergenceError(
+                f"Training diverged at iteration {self.n_iter_}: the cost or the weights are no longer finite."
+            )
+        if self.tol > 0 and not converged and not stopped_by_callback[0]:
+            warnings.warn(
+                f"{type(self).__name__}: max_iter={self.max_iter} iterations reached before the "
+                f"optimization converged (tol={self.tol}). Increase max_iter, or check the data's scaling.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+        return True
 
     def _set_layer_attributes(self):
         self.coef_ = self.parameters_["W1"]
@@ -197,8 +301,51 @@ class LogisticRegressionGD(BaseNetworkClassifier):
         return Z.ravel() if Z.shape[1] == 1 else Z
 
 
-def _largest_eigenvalue_of_weighted_gram(X, r):
-    """``lambda_max`` of ``X~^T diag(r) X~``, with ``X~ = [X, 1]`` (the intercept column)."""
+def _curvature(n_outputs):
+    """Bound on the loss's curvature in the logits: sigmoid'(z) <= 1/4; the
+    softmax cross-entropy's Hessian diag(p) - p p^T has eigenvalues <= 1/2."""
+    return 0.25 if n_outputs == 1 else 0.5
+
+
+def _shares(sample_weight):
+    """``r = w / sum(w)`` in float64, without overflow in the sum."""
+    w = np.asarray(sample_weight, dtype=np.float64)
+    w = w / np.max(w)
+    return w / w.sum()
+
+
+def _l2_coefficient(alpha, sample_weight):
+    """``alpha / sum(w)``, the course's ``lambda / m``, without overflow in the sum."""
+    w = np.asarray(sample_weight, dtype=np.float64)
+    largest = float(np.max(w))
+    with np.errstate(over="ignore"):
+        return float(alpha) / float((w / largest).sum()) / largest
+
+
+def _max_abs(X):
+    if sp.issparse(X):
+        return float(np.max(np.abs(X.data))) if X.nnz else 0.0
+    return float(np.max(np.abs(X))) if X.size else 0.0
+
+
+#: Inputs larger than this are divided by a power of two inside the solver.
+_RESCALE_ABOVE = 2.0**20
+
+
+def _power_of_two_scale(X):
+    """1, or for inputs beyond ``_RESCALE_ABOVE``, the power of two just above ``max |X|``.
+
+    Dividing by a power of two is exact, so the rescaled problem is the same
+    problem; it keeps squares of the inputs (in the curvature) finite.
+    """
+    largest = _max_abs(X)
+    if not largest > _RESCALE_ABOVE:
+        return 1.0
+    return math.ldexp(1.0, math.frexp(largest)[1])
+
+
+def _largest_eigenvalue_of_weighted_gram(X, r, scale=1.0):
+    """``lambda_max`` of ``X~^T diag(r) X~``, with ``X~ = [X, 1] / scale`` (the intercept column)."""
     n_features = X.shape[1]
     if n_features <= _EXACT_GRAM_MAX_FEATURES:
         gram = np.zeros((n_features + 1, n_features + 1))
@@ -207,13 +354,16 @@ def _largest_eigenvalue_of_weighted_gram(X, r):
             X_chunk = X[rows]
             X_chunk = X_chunk.toarray() if sp.issparse(X_chunk) else X_chunk
             X_chunk = np.column_stack([X_chunk.astype(np.float64), np.ones(X_chunk.shape[0])])
+            if scale != 1:
+                X_chunk /= scale
             gram += X_chunk.T @ (X_chunk * r[rows, None])
         return float(eigvalsh(gram, subset_by_index=[n_features, n_features])[0])
 
     def matvec(v):
-        v = np.asarray(v, dtype=np.float64).ravel()
+        v = np.asarray(v, dtype=np.float64).ravel() / scale
         z = X @ v[:-1] + v[-1]
         rz = r * z
+        rz /= scale
         return np.append(X.T @ rz, rz.sum())
 
     operator = LinearOperator((n_features + 1, n_features + 1), matvec=matvec, dtype=np.float64)
