@@ -110,7 +110,7 @@ class LogisticRegressionGD(BaseNetworkClassifier):
     def __init__(
         self,
         learning_rate="auto",
-        max_iter=1000,
+        max_iter=5000,
         tol=1e-4,
         alpha=1.0,
         class_weight=None,
@@ -203,7 +203,7 @@ class LogisticRegressionGD(BaseNetworkClassifier):
         # [X / scale, 1 / scale]^T R [X / scale, 1 / scale], whose entries are
         # at most 1: computed so, it cannot overflow, only the product can.
         with np.errstate(over="ignore"):
-            gram_max = scale**2 * _largest_eigenvalue_of_weighted_gram(X, r, scale)
+            gram_max = float(np.float64(scale) ** 2 * _largest_eigenvalue_of_weighted_gram(X, r, scale))
             lipschitz = _curvature(n_outputs) * gram_max + strong_convexity
         step = 1.9 / (lipschitz + strong_convexity)
         if not (math.isfinite(lipschitz) and step > 0 and math.isfinite(step) and step >= np.finfo(np.float64).tiny):

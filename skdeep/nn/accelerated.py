@@ -90,7 +90,7 @@ class LinearModelCost:
         self.column_scale = np.asarray(column_scale, dtype=np.float64)
         # The strong convexity in the solver's coordinates: l2 / c_j^2 along W'_j.
         with np.errstate(over="ignore", under="ignore"):
-            self.strong_convexity = self.l2 / float(np.max(self.column_scale)) ** 2 if self.l2 else 0.0
+            self.strong_convexity = float(self.l2 / np.max(self.column_scale) ** 2) if self.l2 else 0.0
         self.n_outputs, self.n_features = Y.shape[0], X.shape[1]
         self.n_weights = self.n_outputs * self.n_features
         shape = (self.n_outputs, X.shape[0])
