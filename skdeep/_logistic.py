@@ -28,29 +28,55 @@ _EXACT_GRAM_MAX_FEATURES = 1000
 
 
 class LogisticRegressionGD(BaseNetworkClassifier):
-    """Logistic regression trained by batch gradient descent, as in the course.
+    """Logistic regression trained by (accelerated) batch gradient descent.
 
     Binary targets use the course's model exactly: zero initialization,
     ``Z = w^T X + b``, ``A = sigmoid(Z)``, ``dw = X dZ^T / m``,
-    ``db = mean(dZ)`` and ``w -= learning_rate * dw``. Multiclass targets use
-    softmax regression on the same code (one weight row per class). It is the
-    L = 1 case of :class:`DeepNetClassifier`.
+    ``db = mean(dZ)``. Multiclass targets use softmax regression on the same
+    code (one weight row per class). It is the L = 1 case of
+    :class:`DeepNetClassifier`. The cost is the (weighted) mean
+    cross-entropy plus ``alpha / (2 m) ||w||^2``.
+
+    Two solvers minimize it:
+
+    * ``"gd"``, the course's gradient descent ``w -= learning_rate * dw``,
+      update for update (``tol=0`` runs all ``max_iter`` iterations, as the
+      course does);
+    * ``"agd"``, Nesterov's accelerated gradient: the gradient is taken at a
+      point extrapolated along the last move (momentum), the step ``1/L`` is
+      searched each iteration (the longest that decreases the cost as a
+      curvature bound ``L`` guarantees), and momentum restarts when the cost
+      rises or the gradient turns against the move (O'Donoghue and Candes).
+      It works on standardized inputs internally (the course's "normalizing
+      inputs", folded into the weights: X is never copied, and sparse X stays
+      sparse) and returns the model of the original inputs. An iteration
+      costs two matrix products, like a gradient-descent step, and a fit
+      typically needs tens to hundreds of them.
 
     Parameters
     ----------
     learning_rate : float or "auto", default="auto"
-        The course's ``alpha``, the gradient-descent step. ``"auto"`` uses
-        ``1.9 / (L + mu)``, with ``L`` the Lipschitz constant of the cost's
-        gradient computed from the data and ``mu = alpha / m`` its strong
-        convexity: below ``2 / L``, so gradient descent always converges and
-        the cost never increases.
+        The course's ``alpha``, the gradient-descent step. ``"auto"``: for
+        ``"gd"``, ``1.9 / (L + mu)``, with ``L`` the Lipschitz constant of the
+        cost's gradient computed from the data and ``mu = alpha / m`` its
+        strong convexity, so that gradient descent always converges and the
+        cost never increases; ``"agd"`` searches its own step. With
+        ``solver="agd"``, a number is the first step tried.
     max_iter : int, default=5000
-        Maximum number of gradient-descent iterations (the course's
-        ``num_iterations``).
+        Maximum number of iterations (the course's ``num_iterations``).
     tol : float, default=1e-4
-        Stop when the largest absolute entry of the gradient is at most
-        ``tol``. With ``tol=0`` all ``max_iter`` iterations run, as in the
-        course.
+        When to stop. For ``solver="agd"`` (with ``alpha > 0``): when the cost
+        ``J`` is provably within ``tol`` of its minimum ``J*``. The intercept
+        is first set to its optimum for the current weights (a few Newton
+        steps on the intercept alone), which makes the cost ``alpha/m``-strongly
+        convex in the weights, so that ``J - J* <= m ||dJ/dw||^2 / (2 alpha)``;
+        the fit stops when this bound is at most ``tol``. With ``alpha=0``
+        (or ``alpha / m`` too small against the inputs' scale for the bound
+        to be reached in floating point), it stops when the gradient with
+        respect to the weights of the standardized inputs and the intercept
+        has norm at most ``tol``. For ``solver="gd"``: when the largest
+        absolute entry of the gradient is at most ``tol``. With ``tol=0``
+        all ``max_iter`` iterations run.
     alpha : float, default=1.0
         L2 regularization strength, the course's ``lambda``: the cost is
         ``J + alpha / (2 m) * ||w||^2`` (the intercept is not penalized).
@@ -64,6 +90,10 @@ class LogisticRegressionGD(BaseNetworkClassifier):
         Continue from the previous fit's coefficients instead of zeros.
     verbose : int, default=0
         Print the cost at each iteration when positive.
+    solver : {"auto", "agd", "gd"}, default="auto"
+        ``"auto"`` is ``"agd"`` with ``learning_rate="auto"`` and the course's
+        ``"gd"`` with a numeric learning rate. ``partial_fit`` always takes
+        one step of ``"gd"``.
 
     Attributes
     ----------
@@ -78,7 +108,8 @@ class LogisticRegressionGD(BaseNetworkClassifier):
         ``parameters``.
     loss_curve_ : list of float
         The cost at each iteration, the course's ``costs``;
-        ``loss_curve_[i]`` is the cost before update ``i``.
+        ``loss_curve_[i]`` is the cost before update ``i``. (With ``"agd"``
+        it may rise at an iteration where momentum then restarts.)
     best_loss_ : float
         The lowest value in ``loss_curve_``.
     n_iter_ : int
@@ -91,7 +122,21 @@ class LogisticRegressionGD(BaseNetworkClassifier):
     See Also
     --------
     DeepNetClassifier : The same model with hidden layers.
-    sklearn.linear_model.LogisticRegression : Second-order solvers.
+    sklearn.linear_model.LogisticRegression : Quasi-Newton and second-order solvers.
+
+    Notes
+    -----
+    Inputs of any finite magnitude are accepted by ``"agd"`` (it standardizes
+    them, in a way that does not overflow); ``"gd"`` with
+    ``learning_rate="auto"`` refuses inputs so large that its step ``1/L``
+    underflows (about ``|x| > 1e154``).
+
+    References
+    ----------
+    Y. Nesterov, "A method for solving the convex programming problem with
+    convergence rate O(1/k^2)", 1983. A. Beck and M. Teboulle, "A fast
+    iterative shrinkage-thresholding algorithm", 2009. B. O'Donoghue and
+    E. Candes, "Adaptive restart for accelerated gradient schemes", 2015.
 
     Examples
     --------

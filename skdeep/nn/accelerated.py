@@ -256,6 +256,10 @@ class LinearModelCost:
             if not np.all(np.isfinite(H)) or not np.any(g):
                 break
             delta = -np.linalg.lstsq(H, g, rcond=None)[0]
+            if self.softmax:
+                # Adding a constant to every class changes nothing: no such
+                # move (rounding could make it large along the flat direction).
+                delta -= delta.mean()
             if not np.all(np.isfinite(delta)) or float(np.abs(delta).max()) < 1e-12 * max(1.0, float(np.abs(b).max())):
                 break
             decrease = float(np.dot(g, delta))  # < 0: a descent direction
@@ -399,7 +403,9 @@ def accelerated_gradient(cost, theta, lipschitz, max_iter, tol, on_iteration):
         # Restart (O'Donoghue and Candes): the cost went up, or the gradient
         # at y has a positive component along the move x_k -> x_{k+1}.
         np.subtract(x_next, theta, out=x_previous)
-        restart = f_next > f_x or float(np.dot(grad, x_previous)) > 0
+        # (Rounding noise does not count: equal problems, written differently
+        # (weights or repeated rows), must take the same decisions.)
+        restart = f_next > f_x + slack or float(np.dot(grad, x_previous)) > 0
         x_previous[...] = theta
         theta[...] = x_next
         f_before, f_x = f_x, f_next
