@@ -200,3 +200,11 @@ def test_plain_gradient_descent_refuses_huge_inputs_naming_their_scale(scale):
 def test_solver_is_validated(binary):
     with pytest.raises(ValueError, match="solver must be one of"):
         LogisticRegressionGD(solver="newton").fit(*binary)
+
+
+def test_column_major_input_ends_at_the_same_point(four_classes):
+    """Past convergence only gradients steer: rounding differences do not grow."""
+    X, y = four_classes
+    a = LogisticRegressionGD(max_iter=300, tol=0).fit(X, y)
+    b = LogisticRegressionGD(max_iter=300, tol=0).fit(np.asfortranarray(X), y)
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=1e-12, atol=1e-14)

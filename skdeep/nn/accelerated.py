@@ -388,15 +388,21 @@ def accelerated_gradient(cost, theta, lipschitz, max_iter, tol, on_iteration):
         cost.logits(grad, out=Z_grad)
         # The step search: the longest step 1/L (from a little longer than the
         # last one) with the decrease that a curvature bound L guarantees.
-        L /= growth
         slack = 8 * eps * max(abs(f_y), 1.0)  # rounding noise in the costs
+        # Once the decrease a step promises is lost in the costs' rounding
+        # noise, comparing costs decides nothing: the step stays as it is and
+        # only gradients steer (a contraction towards the optimum), so that
+        # equal problems written differently end at the same point.
+        in_noise = 0.5 * g_norm2 / L <= slack
+        if not in_noise:
+            L /= growth
         for _ in range(MAX_HALVINGS):
             np.multiply(Z_grad, np.asarray(-1.0 / L, dtype=Z_grad.dtype), out=Z_next)
             Z_next += Z_y
             np.multiply(grad, -1.0 / L, out=x_next)
             x_next += y
             f_next = cost.cost(x_next, Z_next)
-            if f_next <= f_y - 0.5 * g_norm2 / L + slack:
+            if in_noise or f_next <= f_y - 0.5 * g_norm2 / L + slack:
                 break
             L *= 2.0
             growth = STEP_GROWTH
@@ -405,7 +411,7 @@ def accelerated_gradient(cost, theta, lipschitz, max_iter, tol, on_iteration):
         np.subtract(x_next, theta, out=x_previous)
         # (Rounding noise does not count: equal problems, written differently
         # (weights or repeated rows), must take the same decisions.)
-        restart = f_next > f_x + slack or float(np.dot(grad, x_previous)) > 0
+        restart = (f_next > f_x + slack and not in_noise) or float(np.dot(grad, x_previous)) > 0
         x_previous[...] = theta
         theta[...] = x_next
         f_before, f_x = f_x, f_next
