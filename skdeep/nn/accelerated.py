@@ -368,6 +368,7 @@ def accelerated_gradient(cost, theta, lipschitz, max_iter, tol, on_iteration):
     # (the trace bound): the step grows fast, then by STEP_GROWTH.
     growth = 4.0
     mu = cost.strong_convexity
+    retry_below = tol  # the cheap test at y that triggers a certification
     for iteration in range(max_iter):
         if iteration and iteration % REFRESH_EVERY == 0:
             # Rounding errors of the running combinations are dropped.
@@ -384,7 +385,8 @@ def accelerated_gradient(cost, theta, lipschitz, max_iter, tol, on_iteration):
         g_norm2 = float(np.dot(grad, grad))
         # Worth certifying? (The intercept's gradient does not count: the
         # certificate first optimizes the intercept.)
-        candidate = tol > 0 and cost.stopping_measure(grad) <= tol
+        measure_at_y = cost.stopping_measure(grad) if tol > 0 else math.inf
+        candidate = measure_at_y <= retry_below
         cost.logits(grad, out=Z_grad)
         # The step search: the longest step 1/L (from a little longer than the
         # last one) with the decrease that a curvature bound L guarantees.
@@ -418,12 +420,15 @@ def accelerated_gradient(cost, theta, lipschitz, max_iter, tol, on_iteration):
         Z_x, Z_next = Z_next, Z_x  # Z_x: logits of theta; Z_next: of x_previous
         converged = False
         if candidate:
-            f_x = cost.optimize_intercept(theta, Z_x, f_x)
+            f_x = cost.optimize_intercept(theta, Z_x, f_x)  # Z_x follows
             cost.gradient(theta, grad)
-            converged = cost.stopping_measure(grad) <= tol
-            # Not yet: go on from the better point, without momentum (the
-            # gradient there is already known).
-            restart, have_gradient = True, True
+            certified = cost.stopping_measure(grad)
+            converged = certified <= tol
+            # Not yet: momentum goes on (the intercept's move changes the
+            # logits of theta only, consistently); the next try waits until
+            # the cheap test has fallen as far as this one missed by.
+            retry_below = measure_at_y * tol / certified
+            have_gradient = restart  # the gradient at theta is the next one if y = theta
         if on_iteration(f_before):
             return iteration + 1, False
         if converged:
