@@ -263,9 +263,11 @@ class LinearModelCost:
             if not np.all(np.isfinite(delta)) or float(np.abs(delta).max()) < 1e-12 * max(1.0, float(np.abs(b).max())):
                 break
             decrease = float(np.dot(g, delta))  # < 0: a descent direction
+            if -0.5 * decrease <= 8 * float(np.finfo(self.dtype).eps) * max(abs(f), 1.0):
+                break  # what a step would gain is lost in the cost's rounding noise
             step, improved = 1.0, False
             b_old, Z_old = b.copy(), Z.copy()
-            for _ in range(30):  # damped Newton: halve until the cost decreases
+            for _ in range(20):  # damped Newton: halve until the cost decreases
                 b[...] = b_old + step * delta
                 np.add(Z_old, (step * delta).astype(self.dtype)[:, None], out=Z)
                 f_new = self.cost(theta, Z)
