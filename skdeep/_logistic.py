@@ -234,7 +234,10 @@ class LogisticRegressionGD(BaseNetworkClassifier):
 
     def _spec_learning_rate(self, X, sample_weight, n_outputs):
         if self._resolved_solver() == "agd":
-            return None  # the accelerated solver searches its own step
+            # The accelerated solver searches its own step (a finite
+            # placeholder; partial_fit computes the course's step when it
+            # needs one, see _run_own_solver).
+            return 0.0
         return self._gradient_descent_step(X, sample_weight, n_outputs)
 
     def _gradient_descent_step(self, X, sample_weight, n_outputs):
@@ -285,15 +288,17 @@ class LogisticRegressionGD(BaseNetworkClassifier):
             lipschitz = 1.0 / float(self.learning_rate)
         theta = cost.solver_parameters(network.params.astype(np.float64), np.empty(network.n_params))
         stopped_by_callback = [False]
+        last_time = [time.perf_counter()]
 
         def on_iteration(cost_before_update):
-            start = time.perf_counter()
             cost.model_parameters(theta, network.params)
             self.loss_curve_.append(cost_before_update)
             self.n_iter_ += 1
             self.best_loss_ = min(self.best_loss_, cost_before_update)
             if self.verbose:
-                print(f"Epoch {self.n_iter_}, loss = {cost_before_update:.8f}, {time.perf_counter() - start:.2f}s")
+                now = time.perf_counter()
+                print(f"Epoch {self.n_iter_}, loss = {cost_before_update:.8f}, {now - last_time[0]:.2f}s")
+                last_time[0] = now
             context = trainer._begin_epoch_callbacks()
             if context is not None and trainer._end_epoch_callbacks(context):
                 stopped_by_callback[0] = True
