@@ -208,3 +208,20 @@ def test_column_major_input_ends_at_the_same_point(four_classes):
     a = LogisticRegressionGD(max_iter=300, tol=0).fit(X, y)
     b = LogisticRegressionGD(max_iter=300, tol=0).fit(np.asfortranarray(X), y)
     np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=1e-12, atol=1e-14)
+
+
+def test_sparse_float32_stays_sparse_and_float32():
+    rng = np.random.RandomState(6)
+    X = sp.random(500, 80, density=0.05, format="csr", random_state=rng, dtype=np.float32)
+    y = rng.randint(0, 3, 500)
+    model = LogisticRegressionGD().fit(X, y)
+    assert model.coef_.dtype == np.float32
+    reference = LogisticRegressionGD().fit(X.astype(np.float64).toarray(), y)
+    np.testing.assert_allclose(model.coef_, reference.coef_, atol=2e-3)
+
+
+def test_numeric_learning_rate_with_agd_is_only_the_first_step_tried(binary):
+    X, y = binary
+    slow_start = LogisticRegressionGD(solver="agd", learning_rate=1e-6, tol=1e-8).fit(X, y)
+    auto = LogisticRegressionGD(solver="agd", tol=1e-8).fit(X, y)
+    np.testing.assert_allclose(slow_start.coef_, auto.coef_, atol=1e-3)

@@ -81,11 +81,19 @@ class LinearModelCost:
         self.X = X.tocsr() if sp.issparse(X) and X.format not in ("csr", "csc") else X
         self.dtype = X.dtype
         self.r = np.asarray(r, dtype=self.dtype)
-        # r * Y: the cost's linear term -sum_i r_i y_i.z_i is one dot product.
-        self.rY = np.ascontiguousarray(Y * self.r, dtype=self.dtype)
-        self.Y = np.ascontiguousarray(Y, dtype=self.dtype)
         self.l2 = float(l2)
         self.softmax = output == "softmax"
+        if self.softmax:
+            # One-hot targets are kept as the flat index of each example's
+            # class in the (k, m) logits: the cost's linear term
+            # sum_i r_i z_{y_i, i} is then a gather, and no (k, m) copy of Y.
+            m = X.shape[0]
+            self._target_index = np.argmax(Y, axis=0) * m + np.arange(m)
+        elif Y.shape[0] == 1:
+            self.y = np.ascontiguousarray(Y[0], dtype=self.dtype)
+            self.ry = self.y * self.r
+        else:
+            raise ValueError("LinearModelCost handles one sigmoid unit or a softmax, not several sigmoid units.")
         self.center = np.asarray(center, dtype=np.float64)
         self.column_scale = np.asarray(column_scale, dtype=np.float64)
         # The strong convexity in the solver's coordinates: l2 / c_j^2 along W'_j.
@@ -169,7 +177,10 @@ class LinearModelCost:
             loss = float(np.dot(self._column, self.r))
             np.maximum(z, 0.0, out=self._column)
             loss += float(np.dot(self._column, self.r))
-        loss -= float(np.vdot(self.rY, Z))
+        if self.softmax:
+            loss -= float(np.dot(np.ravel(Z).take(self._target_index), self.r))
+        else:
+            loss -= float(np.dot(self.ry, Z[0]))
         if self.l2:
             W = (self.split(theta)[0] / self.column_scale).ravel()
             loss += 0.5 * self.l2 * float(np.dot(W, W))
@@ -191,10 +202,19 @@ class LinearModelCost:
             A[0] /= work[0]
         return A
 
+    def _subtract_targets(self, A):
+        """``A - Y`` in place."""
+        if self.softmax:
+            flat = A.reshape(-1)  # a view: A is C-contiguous
+            flat[self._target_index] -= 1
+        else:
+            A[0] -= self.y
+        return A
+
     def gradient(self, theta, grad):
         """The gradient at the point last passed to ``cost``, written to ``grad``."""
         dZ = self.activations()
-        dZ -= self.Y
+        self._subtract_targets(dZ)
         dZ *= self.r  # (a - y) r_i: the weighted mean's gradient in z
         G_W, g_b = self.split(grad)
         if sp.issparse(self.X):
@@ -244,7 +264,7 @@ class LinearModelCost:
         k = self.n_outputs
         for _ in range(max_steps):
             A = self.activations().astype(np.float64)
-            residual = A - self.Y
+            residual = self._subtract_targets(A.copy())
             g = residual @ self.r.astype(np.float64)
             rA = A * self.r
             if self.softmax:
