@@ -39,7 +39,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from skdeep import LogisticRegressionGD  # noqa: E402
+from skdeep import LogisticRegressionGD
 
 
 def planted_sparse(n_samples=120_000, n_features=10_000, nnz_per_row=10, seed=0):
@@ -50,7 +50,11 @@ def planted_sparse(n_samples=120_000, n_features=10_000, nnz_per_row=10, seed=0)
     """
     rng = np.random.RandomState(seed)
     X = sp.random(
-        n_samples, n_features, density=nnz_per_row / n_features, format="csr", random_state=rng,
+        n_samples,
+        n_features,
+        density=nnz_per_row / n_features,
+        format="csr",
+        random_state=rng,
         data_rvs=rng.standard_normal,
     )
     w = rng.standard_normal(n_features)
@@ -60,8 +64,12 @@ def planted_sparse(n_samples=120_000, n_features=10_000, nnz_per_row=10, seed=0)
 
 def data_sets(quick):
     scale = StandardScaler().fit_transform
-    for name, loader in [("digits", load_digits), ("breast_cancer", load_breast_cancer),
-                         ("wine", load_wine), ("iris", load_iris)]:
+    for name, loader in [
+        ("digits", load_digits),
+        ("breast_cancer", load_breast_cancer),
+        ("wine", load_wine),
+        ("iris", load_iris),
+    ]:
         X, y = loader(return_X_y=True)
         yield f"{name} (scaled)", scale(X), y, None
     X, y = load_digits(return_X_y=True)
@@ -133,8 +141,8 @@ def main():
         for name, X, y, held_out in data_sets(args.quick):
             repeat = 1 if X.shape[0] > 50_000 else args.repeat
             ref, t_ref, ref_warned = timed_fit(lambda: LogisticRegression(C=C), X, y, repeat)
-            options = {} if args.tol is None else {"tol": args.tol}
-            ours, t_ours, warned = timed_fit(lambda: LogisticRegressionGD(alpha=1 / C, **options), X, y, repeat)
+            options = {"alpha": 1 / C} if args.tol is None else {"alpha": 1 / C, "tol": args.tol}
+            ours, t_ours, warned = timed_fit(lambda options=options: LogisticRegressionGD(**options), X, y, repeat)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 tight = LogisticRegression(C=C, tol=1e-10, max_iter=10_000).fit(X, y)

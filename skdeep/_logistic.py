@@ -307,7 +307,7 @@ class LogisticRegressionGD(BaseNetworkClassifier):
 
         try:
             with np.errstate(over="ignore", under="ignore", invalid="ignore"), trainer._blas_threads():
-                n_iter, converged = accelerated_gradient(
+                _, converged = accelerated_gradient(
                     cost, theta, lipschitz, self.max_iter, float(self.tol), on_iteration
                 )
         except KeyboardInterrupt:

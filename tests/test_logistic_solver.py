@@ -119,7 +119,7 @@ def test_numeric_learning_rate_keeps_the_course_loop(binary):
     """solver="auto" with a number is the course's gradient descent, bit for bit."""
     X, y = binary
     X = (X - X.mean(axis=0)) / X.std(axis=0)
-    w, b, costs = course.logistic_optimize(X.T, y.reshape(1, -1), 40, 0.1)
+    w, _, costs = course.logistic_optimize(X.T, y.reshape(1, -1), 40, 0.1)
     for solver in ("auto", "gd"):
         model = LogisticRegressionGD(solver=solver, learning_rate=0.1, max_iter=40, tol=0, alpha=0).fit(X, y)
         np.testing.assert_allclose(model.loss_curve_, costs, rtol=1e-12)

@@ -1,6 +1,6 @@
 """Nesterov's accelerated gradient for logistic and softmax regression.
 
-The course's gradient descent, with three additions that make it fast:
+The course's gradient descent, with four additions that make it fast:
 
 * **Momentum** (Nesterov; Beck and Teboulle's FISTA sequence): the gradient is
   taken at a point ``y`` extrapolated from the last two iterates,
@@ -11,6 +11,9 @@ The course's gradient descent, with three additions that make it fast:
   cost goes up or when the gradient points along the last move, so the method
   adapts to the curvature near the optimum, which is often much larger than
   ``mu``.
+* **Standardized inputs**, folded into the weights (see
+  :class:`LinearModelCost`): the course's "normalizing inputs", without
+  touching X.
 * **Backtracking on the step** ``1/L``: each iteration first tries a step a
   little longer than the last accepted one, and halves it until the cost
   decreases by at least ``||g||^2 / (2 L)`` (the decrease that a step of
@@ -26,17 +29,22 @@ an iteration costs two matrix products, the same as one gradient-descent
 step. (The logits are recomputed from the parameters every
 ``REFRESH_EVERY`` iterations so that rounding errors do not accumulate.)
 
-Arrays use scikit-learn's layout here (``X`` is ``(m, n)``, the logits are
-``(m, k)``): the losses of :mod:`skdeep.nn.losses` see them transposed, in
-the course's ``(k, m)`` layout, as views.
+X keeps scikit-learn's layout (``(m, n)``, dense or sparse): the iterations
+never copy it (sparse X is never densified; computing the standardization
+makes a temporary float64 copy of a sparse X's non-zeros, and of dense X's
+row chunks). The logits are the course's ``(k, m)``, stored class by class.
+
+Stopping (``tol``): once the cheap test at the extrapolated point passes,
+the intercept is set to its optimum for the current weights (Newton steps on
+the intercept alone, elementwise work only) and the test is made there,
+where it certifies ``J - J* <= tol`` (see
+:meth:`LinearModelCost.stopping_measure`).
 """
 
 import math
 
 import numpy as np
 import scipy.sparse as sp
-
-from .losses import LOSSES
 
 #: Recompute the cached logits from the parameters this often (iterations).
 REFRESH_EVERY = 100
@@ -261,7 +269,6 @@ class LinearModelCost:
         then ``J - J* <= ||grad_W J||^2 / (2 l2)``, the convergence test.
         """
         _, b = self.split(theta)
-        k = self.n_outputs
         for _ in range(max_steps):
             A = self.activations().astype(np.float64)
             residual = self._subtract_targets(A.copy())
@@ -480,4 +487,3 @@ def accelerated_gradient(cost, theta, lipschitz, max_iter, tol, on_iteration):
         Z_y += Z_x
         evaluated_y = False
     return max_iter, False
-
