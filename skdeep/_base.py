@@ -16,6 +16,7 @@ a mix, and a fit that fails leaves the estimator exactly as it was.
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 import warnings
 
@@ -77,7 +78,7 @@ class BaseNetwork(BaseEstimator):
     def _spec_batch_size(self, n_samples):
         raise NotImplementedError
 
-    def _spec_learning_rate(self, X, sample_weight, n_outputs):
+    def _spec_learning_rate(self, X, sample_weight, n_outputs, partial):
         raise NotImplementedError
 
     def _spec_batch_norm(self):
@@ -158,7 +159,7 @@ class BaseNetwork(BaseEstimator):
             X, y, Y, sample_weight, validation = self._validation_data(
                 X_in, X, y, Y, sample_weight, X_val, y_val, sample_weight_val
             )
-        spec = self._spec_run(X.shape[0], self._spec_learning_rate(X, sample_weight, Y.shape[0]), partial)
+        spec = self._spec_run(X.shape[0], self._spec_learning_rate(X, sample_weight, Y.shape[0], partial), partial)
         self._check_memory((X.shape[1], *self._spec_hidden_layers(), Y.shape[0]), X.dtype, spec.batch_size)
         network = self._build_network(X.shape[1], Y.shape[0], X.dtype)
         optimizer = self._spec_optimizer(network.n_params, X.dtype)
@@ -183,13 +184,11 @@ class BaseNetwork(BaseEstimator):
         if callbacks is not None:
             callbacks.call_on_fit_task_begin(estimator=self, X=X, y=y)
             reporter = EpochReporter(callbacks, self, X, y)
-        trainer = Trainer(network, optimizer, TrainingData(X, Y, sample_weight), spec, history, rng, validation, reporter)
+        data = TrainingData(X, Y, sample_weight)
+        trainer = Trainer(network, optimizer, data, spec, history, rng, validation, reporter)
         first_epoch = history.n_iter
         try:
-            if optimizer is None:
-                trainer.run_lbfgs()
-            else:
-                trainer.run()
+            self._train(trainer, partial)
         except KeyboardInterrupt:
             if history.n_iter > first_epoch:
                 self._record(network, optimizer, history, rng)
@@ -203,6 +202,13 @@ class BaseNetwork(BaseEstimator):
         if callbacks is not None:
             callbacks.call_on_fit_task_end(estimator=self, X=X, y=y, reconstruction_attributes={})
 
+    def _train(self, trainer, partial):
+        """Run the trainer: scipy's L-BFGS, or epochs of the optimizer's steps."""
+        if trainer.optimizer is None:
+            trainer.run_lbfgs()
+        else:
+            trainer.run()
+
     def _check_memory(self, layer_dims, dtype, batch_size):
         """Refuse, before allocating anything, a run that cannot fit in memory."""
         hidden = layer_dims[1:-1]
@@ -213,7 +219,7 @@ class BaseNetwork(BaseEstimator):
         )
         available = _available_memory()
         if available is not None and needed > MEMORY_SHARE * available:
-            n_weights = sum(a * b for a, b in zip(layer_dims[:-1], layer_dims[1:]))
+            n_weights = sum(a * b for a, b in itertools.pairwise(layer_dims))
             raise MemoryError(
                 f"Training this network needs about {needed / 2**30:.1f} GiB ({n_weights:,} weights with "
                 f"their gradient and optimizer state, and batches of {batch_size} examples through layers "

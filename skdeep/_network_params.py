@@ -238,7 +238,7 @@ class DeepNetworkMixin:
             return min(200, n_samples)
         return min(self.batch_size, n_samples)
 
-    def _spec_learning_rate(self, X, sample_weight, n_outputs):
+    def _spec_learning_rate(self, X, sample_weight, n_outputs, partial):
         return float(self.learning_rate)
 
     def _set_layer_attributes(self):

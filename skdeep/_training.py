@@ -136,6 +136,7 @@ STOP_REASONS = {
     "callback": "a callback asked to stop",
     "interrupted": "interrupted (Ctrl-C)",
     "lbfgs": "L-BFGS stopped: {message}",
+    "solver": "the solver's convergence test passed (tol={tol})",
     "partial_fit": "one epoch (partial_fit)",
 }
 
@@ -558,6 +559,58 @@ class Trainer:
             warnings.warn(
                 f"{spec.name}: lbfgs reached max_iter={spec.max_iter} iterations before "
                 f"converging (tol={spec.tol}). Increase max_iter, or check the data's scaling.",
+                ConvergenceWarning,
+                stacklevel=5,
+            )
+
+    # -- a solver of its own ---------------------------------------------------
+
+    def run_solver(self, solve):
+        """Run a full-batch solver of the estimator's own, recording each iteration as an epoch.
+
+        ``solve(record)`` runs the iterations and returns whether its
+        convergence test passed; after each one it writes the weights into
+        ``self.network`` and calls ``record(cost)`` with the cost before that
+        iteration's update, which returns True when a callback asks to stop.
+        """
+        spec, history = self.spec, self.history
+        last = [time.perf_counter()]
+
+        def record(cost):
+            history.loss_curve.append(cost)
+            history.n_iter += 1
+            history.t += self.data.X.shape[0]
+            history.best_loss = min(history.best_loss, cost)
+            history.best_epoch = history.n_iter
+            if spec.verbose:
+                now = time.perf_counter()
+                self._print_progress(cost, now - last[0])
+                last[0] = now
+            if self.reporter is None:
+                return False
+            self.reporter.begin_epoch()
+            return self.reporter.end_epoch(self.network)
+
+        try:
+            with np.errstate(over="ignore", under="ignore", invalid="ignore"), blas_threads_for(
+                self.network, self.data.X.shape[0]
+            ):
+                converged = solve(record)
+        except KeyboardInterrupt:
+            history.stop_reason = "interrupted"  # the weights of the last completed iteration stay
+            raise
+        if not (np.all(np.isfinite(self.network.params)) and all(map(math.isfinite, history.loss_curve[-1:]))):
+            raise DivergenceError(
+                f"Training diverged at iteration {history.n_iter}: the cost or the weights are no longer finite."
+            )
+        stopped_by_callback = self.reporter is not None and len(history.loss_curve) < spec.max_epochs and not converged
+        history.stop_reason = "solver" if converged else "callback" if stopped_by_callback else "max_iter"
+        if spec.verbose:
+            print(self.stop_message())
+        if spec.tol > 0 and history.stop_reason == "max_iter":
+            warnings.warn(
+                f"{spec.name}: max_iter={spec.max_iter} iterations reached before the optimization "
+                f"converged (tol={spec.tol}). Increase max_iter, or check the data's scaling.",
                 ConvergenceWarning,
                 stacklevel=5,
             )

@@ -8,7 +8,7 @@ from skdeep import DeepNetClassifier, LogisticRegressionGD
 # One small configuration of each estimator, with fixed iteration counts
 # (tol=0): the tests using it are about the plumbing, not the optimum.
 ESTIMATORS = {
-    "logistic": lambda: LogisticRegressionGD(max_iter=500, tol=0),
+    "logistic": lambda: LogisticRegressionGD(solver="gd", max_iter=500, tol=0),
     "deepnet": lambda: DeepNetClassifier(hidden_layer_sizes=(16,), random_state=0, max_iter=60, tol=0),
 }
 

@@ -48,7 +48,7 @@ def test_a_fit_that_ends_worse_than_it_started_is_refused(blobs, monkeypatch):
     original = training.Trainer.epoch
     monkeypatch.setattr(training.Trainer, "epoch", lambda self, rate: (original(self, rate), next(costs))[1])
     model = DeepNetClassifier(max_iter=5, tol=0, random_state=0)
-    with pytest.raises(DivergenceError, match="the fit ended with its cost at 2.6, above the 1 it started from"):
+    with pytest.raises(DivergenceError, match=r"the fit ended with its cost at 2\.6, above the 1 it started from"):
         model.fit(X, y)
     assert not hasattr(model, "parameters_")
 
@@ -218,7 +218,8 @@ def test_mixed_label_types_get_skdeeps_message(labels):
 
 
 def _blas_threads():
-    return sorted((pool["internal_api"], pool["num_threads"]) for pool in threadpool_info() if pool["user_api"] == "blas")
+    pools = threadpool_info()
+    return sorted((pool["internal_api"], pool["num_threads"]) for pool in pools if pool["user_api"] == "blas")
 
 
 def test_concurrent_fits_leave_the_thread_settings_as_they_were(blobs):

@@ -172,7 +172,10 @@ def test_mlp_spellings_are_accepted_or_named(blobs):
     "params, reason",
     [
         (dict(max_iter=3, tol=0), "max_iter=3 epochs reached"),
-        (dict(max_iter=500, tol=0.5, n_iter_no_change=2), "the training loss did not improve by more than tol=0.5 for 2"),
+        (
+            dict(max_iter=500, tol=0.5, n_iter_no_change=2),
+            "the training loss did not improve by more than tol=0.5 for 2",
+        ),
         (
             dict(max_iter=500, early_stopping=True, tol=0.5, n_iter_no_change=2),
             "the validation score did not improve by more than tol=0.5 for 2",
