@@ -35,7 +35,7 @@ def test_fitted_attributes_in_course_and_mlp_layouts(blobs):
 
 def test_predict_proba_is_the_forward_pass(blobs):
     X, y = blobs
-    model = DeepNetClassifier(hidden_layer_sizes=(6,), activation="tanh", max_iter=20, random_state=0).fit(X, y)
+    model = DeepNetClassifier(hidden_layer_sizes=(6,), activation="tanh", max_iter=20, tol=0, random_state=0).fit(X, y)
     A1 = np.tanh(X @ model.coefs_[0] + model.intercepts_[0])
     Z2 = A1 @ model.coefs_[1] + model.intercepts_[1]
     P = np.exp(Z2) / np.exp(Z2).sum(axis=1, keepdims=True)
@@ -44,7 +44,7 @@ def test_predict_proba_is_the_forward_pass(blobs):
 
 def test_binary_output_is_one_sigmoid_unit(scaled_breast_cancer):
     X, y = scaled_breast_cancer
-    model = DeepNetClassifier(hidden_layer_sizes=(10,), max_iter=30, random_state=0).fit(X, y)
+    model = DeepNetClassifier(hidden_layer_sizes=(10,), max_iter=30, tol=0, random_state=0).fit(X, y)
     assert model.n_outputs_ == 1 and model.out_activation_ == "sigmoid"
     assert model.parameters_["W2"].shape == (1, 10)
     proba = model.predict_proba(X)
@@ -56,7 +56,7 @@ def test_binary_output_is_one_sigmoid_unit(scaled_breast_cancer):
 def test_multilabel_indicator_targets(blobs):
     X, y = blobs
     Y = np.column_stack([y == 0, y != 1, X[:, 0] > 0]).astype(int)
-    model = DeepNetClassifier(hidden_layer_sizes=(16,), max_iter=150, random_state=0).fit(X, Y)
+    model = DeepNetClassifier(hidden_layer_sizes=(16,), max_iter=150, tol=0, random_state=0).fit(X, Y)
     assert model.out_activation_ == "sigmoid" and model.n_outputs_ == 3
     proba = model.predict_proba(X)
     assert proba.shape == (90, 3) and np.all((proba >= 0) & (proba <= 1))
@@ -160,7 +160,7 @@ def test_verbose_prints_one_line_per_epoch(blobs, capsys):
 
 def test_warm_start_rejects_a_changed_architecture(blobs):
     X, y = blobs
-    model = DeepNetClassifier(hidden_layer_sizes=(5,), max_iter=2, warm_start=True, random_state=0).fit(X, y)
+    model = DeepNetClassifier(hidden_layer_sizes=(5,), max_iter=2, tol=0, warm_start=True, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="network's shape changed"):
         model.set_params(hidden_layer_sizes=(6,)).fit(X, y)
     with pytest.raises(ValueError, match=r"same classes as before.*classes_=\[0, 1, 2\], y has \[0, 1, 9\]"):

@@ -69,7 +69,7 @@ def test_partial_fit_over_the_chunks_of_a_dask_array(client, data):
 
 def test_predict_on_a_dask_array_block_by_block(client, data):
     X, y = data
-    model = DeepNetClassifier(hidden_layer_sizes=(8,), max_iter=20, random_state=0).fit(X, y)
+    model = DeepNetClassifier(hidden_layer_sizes=(8,), max_iter=20, tol=0, random_state=0).fit(X, y)
     X_chunks = dask_array.from_array(X, chunks=(100, 8))
     proba = X_chunks.map_blocks(model.predict_proba, dtype=float, chunks=(100, 2)).compute()
     np.testing.assert_allclose(proba, model.predict_proba(X), rtol=1e-12)

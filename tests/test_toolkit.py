@@ -206,6 +206,9 @@ def test_early_stopping_with_a_scorer(moons):
     assert len(model.validation_scores_) == model.n_iter_ < 80
 
 
+# Two epochs are enough to see the split; early stopping then warns that
+# max_iter ended the fit, which is beside the point here.
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_early_stopping_splits_off_validation_fraction(moons, monkeypatch):
     X, y = moons
     sizes = []
