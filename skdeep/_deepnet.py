@@ -13,11 +13,13 @@ _CLASSIFIER_SCORING = """    scoring : str, callable or None, default=None
         (cross-entropy), or any scikit-learn scorer name or callable
         (``"accuracy"`` follows what MLPClassifier follows).
 """
-_CLASSIFIER_EARLY_STOPPING = """    early_stopping : bool, default=False
+_CLASSIFIER_EARLY_STOPPING = """    early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the training data (stratified),
         or use ``X_val``/``y_val`` passed to fit, and stop when the
         validation score has not improved by ``tol`` for ``n_iter_no_change``
-        epochs; the weights of the best epoch are restored.
+        epochs; the weights of the best epoch are restored. ``"auto"`` is on
+        from 1,000 training examples (below, the held-out share is too small
+        to follow) and off for ``partial_fit``.
 """
 _CLASS_WEIGHT = """    class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``
@@ -34,7 +36,7 @@ class DeepNetClassifier(DeepNetworkMixin, BaseNetworkClassifier):
         activation="relu",
         init="auto",
         solver="adam",
-        learning_rate=0.01,
+        learning_rate="auto",
         lr_schedule="constant",
         decay_rate=0.05,
         decay_steps=10,
@@ -42,12 +44,12 @@ class DeepNetClassifier(DeepNetworkMixin, BaseNetworkClassifier):
         max_iter=200,
         tol=1e-4,
         n_iter_no_change=10,
-        alpha=0.3,
+        alpha=3.0,
         alpha_l1=0.0,
         dropout=0.0,
         batch_norm=False,
         input_noise=0.0,
-        early_stopping=False,
+        early_stopping="auto",
         validation_fraction=0.1,
         scoring=None,
         shuffle=True,

@@ -14,11 +14,13 @@ _REGRESSOR_SCORING = """    scoring : str, callable or None, default=None
         scikit-learn scorer name or callable (``"r2"`` follows what
         MLPRegressor follows).
 """
-_REGRESSOR_EARLY_STOPPING = """    early_stopping : bool, default=False
+_REGRESSOR_EARLY_STOPPING = """    early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the training data (at random),
         or use ``X_val``/``y_val`` passed to fit, and stop when the
         validation score has not improved by ``tol`` for ``n_iter_no_change``
-        epochs; the weights of the best epoch are restored.
+        epochs; the weights of the best epoch are restored. ``"auto"`` is on
+        from 1,000 training examples (below, the held-out share is too small
+        to follow) and off for ``partial_fit``.
 """
 _STANDARDIZE_TARGET = """    standardize_target : bool, default=True
         Train on ``(y - mean) / std`` (weighted by ``sample_weight``, per
@@ -36,7 +38,7 @@ class DeepNetRegressor(DeepNetworkMixin, BaseNetworkRegressor):
         activation="relu",
         init="auto",
         solver="adam",
-        learning_rate=0.01,
+        learning_rate="auto",
         lr_schedule="constant",
         decay_rate=0.05,
         decay_steps=10,
@@ -44,12 +46,12 @@ class DeepNetRegressor(DeepNetworkMixin, BaseNetworkRegressor):
         max_iter=200,
         tol=1e-4,
         n_iter_no_change=10,
-        alpha=0.3,
+        alpha=3.0,
         alpha_l1=0.0,
         dropout=0.0,
         batch_norm=False,
         input_noise=0.0,
-        early_stopping=False,
+        early_stopping="auto",
         validation_fraction=0.1,
         scoring=None,
         shuffle=True,

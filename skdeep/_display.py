@@ -75,7 +75,7 @@ class LossCurveDisplay:
         check_is_fitted(estimator, "loss_curve_")
         validation = getattr(estimator, "validation_loss_curve_", None) or None
         best_epoch = None
-        if validation and getattr(estimator, "early_stopping", False):
+        if validation and getattr(estimator, "_stopping_state", {}).get("early_stopping"):
             best_epoch = int(np.argmax(estimator.validation_scores_)) + 1
         display = cls(
             loss_curve=list(estimator.loss_curve_),

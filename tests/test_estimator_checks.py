@@ -81,7 +81,7 @@ def expected_failed_checks(estimator):
     if not isinstance(estimator, (DeepNetClassifier, DeepNetRegressor)):
         return failures
     reason = None
-    if params["early_stopping"]:
+    if params["early_stopping"] is True:
         reason = HELD_OUT_REASON
     elif params["batch_size"] not in (None, "auto"):
         reason = MINI_BATCH_REASON

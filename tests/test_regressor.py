@@ -26,7 +26,7 @@ def test_one_gradient_step_is_the_course_equations(regression):
     """Forward, cost, backward and update written out independently, for one full-batch step."""
     X, y = regression
     model = DeepNetRegressor(
-        hidden_layer_sizes=(5,), solver="gd", batch_size=None, learning_rate=0.1, alpha=0.0, max_iter=1,
+        hidden_layer_sizes=(5,), init="he", solver="gd", batch_size=None, learning_rate=0.1, alpha=0.0, max_iter=1,
         tol=0, standardize_target=False, random_state=0,
     ).fit(X, y)
     # The same initial draws: W1 then W2 from RandomState(0), He scale for ReLU.

@@ -129,7 +129,7 @@ def test_logistic_learning_rate_accepts_only_auto_as_text(data):
         (dict(alpha_l1=-1), ValueError, "alpha_l1 must be in"),
         (dict(input_noise=-0.1), ValueError, "input_noise must be in"),
         (dict(batch_norm="yes"), TypeError, "batch_norm must be True or False"),
-        (dict(early_stopping=1), TypeError, "early_stopping must be True or False"),
+        (dict(early_stopping=1), TypeError, "early_stopping must be True, False or 'auto'"),
         (dict(validation_fraction=1.0), ValueError, "validation_fraction must be in"),
         (dict(scoring=3), ValueError, "scoring must be None, a scorer name or a callable"),
         (dict(solver="lbfgs", dropout=0.2), ValueError, "dropout and input_noise need a stochastic solver"),

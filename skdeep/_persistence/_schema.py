@@ -246,8 +246,10 @@ def _float_or_none(value, name, context):
 
 def _stopping_state(value, name, context):
     """The stopping rule's state: its best score, its patience count, the adaptive rate."""
-    if not isinstance(value, dict) or set(value) != {"best_score", "no_improvement_count", "adaptive_learning_rate"}:
+    keys = {"early_stopping", "best_score", "no_improvement_count", "adaptive_learning_rate"}
+    if not isinstance(value, dict) or set(value) != keys:
         raise ModelFileError(f"{name} in the file is not the stopping rule's state.")
+    _bool(value["early_stopping"], f"{name}.early_stopping", context)
     _float(value["best_score"], f"{name}.best_score", context)
     _count(value["no_improvement_count"], f"{name}.no_improvement_count")
     _finite_float(value["adaptive_learning_rate"], f"{name}.adaptive_learning_rate", context)
