@@ -171,7 +171,9 @@ class BaseNetwork(BaseEstimator):
             self._check_trainable(Y, sample_weight)
         validation = None
         early_stopping = not partial and self._early_stopping_on(X.shape[0])
-        if not partial:
+        if partial:
+            self._reset_validation_attributes()  # one epoch on a chunk: nothing is held out
+        else:
             X, y, Y, sample_weight, validation = self._validation_data(
                 X_in, X, y, Y, sample_weight, X_val, y_val, sample_weight_val, early_stopping
             )
