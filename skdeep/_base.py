@@ -409,7 +409,7 @@ class BaseNetwork(BaseEstimator):
         self.n_outputs_ = network.layer_dims[-1]
         self.out_activation_ = network.output_activation
 
-    def _record(self, network, optimizer, history, rng, trainer_spec):
+    def _record(self, network, optimizer, history, rng, spec):
         """The trainer's outcome as fitted attributes (copies: the run is over)."""
         self.parameters_ = network.get_parameters()
         self.batch_norm_stats_ = network.get_batch_norm_stats()
@@ -423,7 +423,7 @@ class BaseNetwork(BaseEstimator):
             self.validation_scores_ = history.validation_scores
             self.best_validation_score_ = history.best_validation_score
         self._stopping_state = {
-            "early_stopping": trainer_spec.early_stopping,
+            "early_stopping": spec.early_stopping,
             "best_score": history.best_score,
             "no_improvement_count": history.no_improvement_count,
             "adaptive_learning_rate": history.adaptive_learning_rate,
