@@ -19,6 +19,11 @@ Run from the repository root::
 
     python benchmarks/logistic_speed.py            # every set
     python benchmarks/logistic_speed.py --quick    # without the sparse 100,000 x 10,000 set
+    python benchmarks/logistic_speed.py --real     # the 22 real sets of benchmarks/real_data.py
+
+``--real`` takes the classification sets of ``benchmarks/datasets.py`` (the
+``benchmark`` extra), preprocessed as ``benchmarks/real_data.py`` does
+(imputed, scaled, one-hot), whole: the comparison is of training fits.
 """
 
 import argparse
@@ -85,6 +90,17 @@ def data_sets(quick):
         yield "sparse 100000x10000 (1M nnz)", X, y, (X_test, y_test)
 
 
+def real_data_sets():
+    """The real classification sets of the benchmark, preprocessed as real_data.py does."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from datasets import DATASETS, names
+    from real_data import preprocessor
+
+    for name in names("classification"):
+        X, y = DATASETS[name].load()
+        yield name, preprocessor(X).fit_transform(X), np.asarray(y), None
+
+
 def timed_fit(make, X, y, repeat):
     best, model, warned = math.inf, None, False
     for _ in range(repeat):
@@ -129,6 +145,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="skip the sparse 100,000 x 10,000 set")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--tol", type=float, default=None, help="LogisticRegressionGD's tol (default: its own)")
+    parser.add_argument("--real", action="store_true", help="the real classification sets of real_data.py instead")
     args = parser.parse_args()
     C = 1.0
     rows, ratios, target_ratios = [], [], []
@@ -138,7 +155,7 @@ def main():
     )
     print(header)
     with threadpool_limits(limits=1, user_api="blas"):
-        for name, X, y, held_out in data_sets(args.quick):
+        for name, X, y, held_out in real_data_sets() if args.real else data_sets(args.quick):
             repeat = 1 if X.shape[0] > 50_000 else args.repeat
             ref, t_ref, ref_warned = timed_fit(lambda: LogisticRegression(C=C), X, y, repeat)
             options = {"alpha": 1 / C} if args.tol is None else {"alpha": 1 / C, "tol": args.tol}
