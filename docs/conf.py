@@ -101,7 +101,7 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
-html_sidebars = {"index": [], "names": [], "performance": []}
+html_sidebars = {"index": [], "names": [], "defaults": [], "performance": []}
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 html_show_sourcelink = False
