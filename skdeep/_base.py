@@ -29,6 +29,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from ._callbacks import CALLBACK_ATTRIBUTES, EpochReporter, callback_management_context, fit_context
 from ._predict import chunked_logits
+from ._threads import blas_threads_for_rows
 from ._training import History, RunSpec, Trainer, TrainingData, Validation
 from .nn import Network, initialize_parameters, prediction_layers, training_bytes
 
@@ -437,7 +438,8 @@ class BaseNetwork(BaseEstimator):
                 f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
                 f"{layers[0]['W'].shape[1]} features as input."
             )
-        return chunked_logits(layers, X, self._spec_activation())
+        with blas_threads_for_rows(layers, X.shape[0]):
+            return chunked_logits(layers, X, self._spec_activation())
 
 
 def partial_fit_allowed(estimator):
