@@ -387,8 +387,10 @@ class BaseNetwork(BaseEstimator):
         self.out_activation_ = network.output_activation
 
     def _record(self, network, optimizer, history, rng):
-        """The trainer's outcome as fitted attributes (copies: the run is over)."""
-        self.parameters_ = network.get_parameters()
+        """The trainer's outcome as fitted attributes."""
+        # Views of the network's flat buffer, not copies: the run is over and
+        # nothing else keeps the network, so a copy would only add to the fit's peak memory.
+        self.parameters_ = network.named_views(network.params)
         self.batch_norm_stats_ = network.get_batch_norm_stats()
         self.loss_curve_ = history.loss_curve
         self.loss_ = history.loss_curve[-1] if history.loss_curve else None
