@@ -12,6 +12,12 @@ def _blas_threads():
     return max((pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"), default=None)
 
 
+@pytest.fixture(autouse=True)
+def fresh_readings(monkeypatch):
+    """No reading of the idle cores carried over from another test."""
+    monkeypatch.setattr(_threads, "IDLE_READING_SECONDS", -1.0)
+
+
 @pytest.fixture
 def two_blas_threads():
     """The process on two BLAS threads for the test (restored afterwards)."""
