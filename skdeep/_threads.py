@@ -8,9 +8,11 @@ The rule, per call (an epoch, an L-BFGS evaluation, a predict):
 2. Larger products (large batches, full batch, predict over many rows) run
    on as many threads as there are idle cores, up to the BLAS library's own
    setting; on one thread when no core is idle. "Idle" is read at the
-   moment: the cores this process may use, minus the threads of *other*
-   processes that are running or waiting to run (Linux's runnable count in
-   /proc/loadavg, less this process's own running threads). Training reads
+   moment and over the last interval: the cores this process may use, minus
+   the threads of *other* processes running or waiting to run now (Linux's
+   runnable count in /proc/loadavg, less this process's own running
+   threads), and minus the CPU time other processes took since the previous
+   reading (/proc/stat, less this process's own); the smaller count wins. Training reads
    it again every epoch (at most every ``IDLE_READING_SECONDS``: a reading
    costs ~70 us, a full-batch epoch can take 3 ms), so load that arrives
    during a fit costs at most one epoch on too many threads.
@@ -30,7 +32,11 @@ Why, as measured on the project's machine (2 cores, OpenBLAS; hidden (128,
   up to 11 s against 0.8 s); hidden (512, 256) at batch 1000 2.3x / 2.5x.
   A BLAS call split over two threads waits for both, and when another
   process holds a core the scheduler makes it wait a time slice: no shape
-  pays then, hence rule 2's count of idle cores.
+  pays then, hence rule 2's count of idle cores. An instant reading alone
+  was not enough: under bursty load (other processes blocking for
+  milliseconds between bursts) it read two idle cores at a load average of
+  2.8, and the course's full-batch network took 24 ms per iteration on two
+  threads against 3.3 ms on one, hence the interval reading too.
 
 BLAS thread limits are process-wide. Calls running at once in several
 threads share one reference-counted limit: the first to need one sets it, a
@@ -122,19 +128,62 @@ def _own_running_threads():
     return max(running, 1)
 
 
+def _cpu_ticks():
+    """``(all, idle, this process's)`` CPU time in clock ticks since boot, from /proc."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:9]]  # user .. steal, every core
+    with open("/proc/self/stat") as own:
+        fields = own.read().rpartition(")")[2].split()  # from the state on: utime and stime at 11, 12
+    return sum(values), values[3] + values[4], int(fields[11]) + int(fields[12])
+
+
+#: A core counts as idle when other processes used less than this share of it.
+IDLE_CORE_SLACK = 0.2
+_last_ticks = None  # the previous _cpu_ticks(), for the interval since
+_interval_idle = None  # idle cores over the last measured interval
+
+
+def _idle_over_interval(cores):
+    """Idle cores over the time since the previous reading (None on the first one).
+
+    Other processes' share of the CPU time spent meanwhile: everything
+    neither idle nor this process's own. Bursty load (processes that block
+    for milliseconds between bursts) escapes an instant reading, not this one.
+    """
+    global _last_ticks, _interval_idle
+    ticks = _cpu_ticks()
+    if _last_ticks is not None:
+        total, idle, own = (now - before for now, before in zip(ticks, _last_ticks, strict=True))
+        if total < 2 * cores:  # under two ticks a core: too short to tell, keep the last estimate
+            return _interval_idle
+        busy_elsewhere = max(0, total - idle - own) * cores / total
+        _interval_idle = max(0, int(cores - busy_elsewhere + IDLE_CORE_SLACK))
+    _last_ticks = ticks
+    return _interval_idle
+
+
 def idle_cores():
-    """Cores no other process is using right now (None where the system does not say)."""
+    """Cores no other process is using (None where the system does not say).
+
+    The smaller of two readings: the instant one (other processes' threads
+    running or runnable now, from /proc/loadavg, less this process's own)
+    and the share of the CPU other processes took since the previous reading
+    (or, on the first, the one-minute load average).
+    """
     cores = _usable_cores()
     try:
         with open("/proc/loadavg") as loadavg:
             runnable = int(loadavg.read().split()[3].partition("/")[0])
+        instant = max(0, cores - max(0, runnable - _own_running_threads()))
+        recent = _idle_over_interval(cores)
     except (OSError, ValueError, IndexError):
-        # Elsewhere, the one-minute load average, one unit of which is counted as ours.
+        instant = recent = None
+    if recent is None:
         try:
-            return max(0, int(cores + 1 - os.getloadavg()[0]))
+            recent = max(0, int(cores - os.getloadavg()[0] + IDLE_CORE_SLACK))
         except (AttributeError, OSError):
-            return None
-    return max(0, cores - max(0, runnable - _own_running_threads()))
+            return instant
+    return recent if instant is None else min(instant, recent)
 
 
 def _recent_idle_cores():

@@ -96,3 +96,17 @@ def test_a_fit_of_large_batches_on_a_busy_machine_uses_one_thread_each_epoch(two
     DeepNetClassifier(hidden_layer_sizes=(64,), batch_size=2000, max_iter=3, tol=0, random_state=0).fit(X, y)
     assert seen == [1, 1, 1]
     assert _blas_threads() == 2
+
+
+def test_the_interval_reading_counts_the_cpu_time_other_processes_took(monkeypatch):
+    ticks = iter([(0, 0, 0), (200, 100, 100), (400, 100, 200), (401, 100, 200)])
+    monkeypatch.setattr(_threads, "_cpu_ticks", lambda: next(ticks))
+    monkeypatch.setattr(_threads, "_last_ticks", None)
+    monkeypatch.setattr(_threads, "_interval_idle", None)
+    assert _threads._idle_over_interval(2) is None  # nothing to compare with yet
+    # Half the time idle, half this process's own: both cores free of others.
+    assert _threads._idle_over_interval(2) == 2
+    # A whole core's worth of time went to another process.
+    assert _threads._idle_over_interval(2) == 1
+    # One tick later: too short to tell, the last estimate stands.
+    assert _threads._idle_over_interval(2) == 1
