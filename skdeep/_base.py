@@ -30,6 +30,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from ._callbacks import CALLBACK_ATTRIBUTES, EpochReporter, callback_management_context, fit_context
 from ._predict import chunked_logits
+from ._threads import blas_threads_for_rows
 from ._training import History, RunSpec, Trainer, TrainingData, Validation
 from .nn import Network, initialize_parameters, prediction_layers, training_bytes
 
@@ -410,8 +411,10 @@ class BaseNetwork(BaseEstimator):
         self.out_activation_ = network.output_activation
 
     def _record(self, network, optimizer, history, rng, spec):
-        """The trainer's outcome as fitted attributes (copies: the run is over)."""
-        self.parameters_ = network.get_parameters()
+        """The trainer's outcome as fitted attributes."""
+        # Views of the network's flat buffer, not copies: the run is over and
+        # nothing else keeps the network, so a copy would only add to the fit's peak memory.
+        self.parameters_ = network.named_views(network.params)
         self.batch_norm_stats_ = network.get_batch_norm_stats()
         self.loss_curve_ = history.loss_curve
         self.loss_ = history.loss_curve[-1] if history.loss_curve else None
@@ -462,7 +465,8 @@ class BaseNetwork(BaseEstimator):
                 f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
                 f"{layers[0]['W'].shape[1]} features as input."
             )
-        return chunked_logits(layers, X, self._spec_activation())
+        with blas_threads_for_rows(layers, X.shape[0]):
+            return chunked_logits(layers, X, self._spec_activation())
 
 
 def partial_fit_allowed(estimator):

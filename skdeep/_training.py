@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from ._predict import chunked_logits
-from ._threads import blas_threads_for
+from ._threads import blas_threads_for, blas_threads_for_rows
 from .nn.losses import LOSSES
 from .nn.schedules import ADAPTIVE_DIVISOR, ADAPTIVE_MIN_LEARNING_RATE, SCHEDULES
 
@@ -323,7 +323,7 @@ class Trainer:
         try:
             # A diverging fit overflows; it is reported as one clear error
             # naming learning_rate, not as a stream of RuntimeWarnings.
-            with np.errstate(over="ignore", invalid="ignore"), blas_threads_for(self.network, spec.batch_size):
+            with np.errstate(over="ignore", invalid="ignore"):
                 history.stop_reason = self._run_epochs()
             if spec.early_stopping:
                 self.restore_best()
@@ -352,7 +352,9 @@ class Trainer:
             if self.reporter is not None:
                 self.reporter.begin_epoch()
             learning_rate = self.learning_rate()
-            cost = self.epoch(learning_rate)
+            # Threads chosen epoch by epoch: load arriving mid-fit costs one epoch at most.
+            with blas_threads_for(self.network, spec.batch_size):
+                cost = self.epoch(learning_rate)
             history.loss_curve.append(cost)
             history.n_iter += 1
             history.t += self.data.X.shape[0]
@@ -517,7 +519,8 @@ class Trainer:
 
         def cost_and_gradient(theta):
             network.params[...] = theta
-            cost = network.cost_and_gradient(X_t, self.data.Y, r, ws, grad, self.l2, self.l1)
+            with blas_threads_for(network, X_t.shape[1]):
+                cost = network.cost_and_gradient(X_t, self.data.Y, r, ws, grad, self.l2, self.l1)
             last_cost[0] = cost
             return cost, grad.astype(np.float64)
 
@@ -638,7 +641,9 @@ class Validation:
         self.score_network = score_network
 
     def evaluate(self, network):
-        logits = chunked_logits(network.prediction_layers(), self.X, network.hidden_activation).T
+        layers = network.prediction_layers()
+        with blas_threads_for_rows(layers, self.X.shape[0]):
+            logits = chunked_logits(layers, self.X, network.hidden_activation).T
         losses = LOSSES[network.output_activation](np.array(logits, dtype=np.float64), self.Y)
         loss = float(np.dot(losses, self.r))
         if self.score_network is None:
