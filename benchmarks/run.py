@@ -27,6 +27,7 @@ import argparse
 import contextlib
 import gc
 import itertools
+import math
 import os
 import platform
 import sys
@@ -52,6 +53,7 @@ import sklearn
 from sklearn.datasets import load_breast_cancer, load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
 from sklearn.model_selection import cross_val_score
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
@@ -1001,22 +1003,19 @@ def workload_e(settings, report):
     per_iter_gd = (t[1 + n_iter] - t[1]) / n_iter
     per_iter_mv = t["matvecs"] / n_iter
 
-    # E2: iterations to reach lbfgs's training accuracy.
-    Xb, yb = load_breast_cancer(return_X_y=True)
-    Xb = StandardScaler().fit_transform(Xb)
-    lbfgs = LogisticRegression()
-    target_acc = lbfgs.fit(Xb, yb).score(Xb, yb)
-    max_steps = 5_000
-    stepper = LogisticRegressionGD(learning_rate="auto", tol=0, max_iter=1, warm_start=True)
-    k = 0
-    while k < max_steps:
-        k += 1
-        if stepper.fit(Xb, yb).score(Xb, yb) >= target_acc:
-            break
-    gd = LogisticRegressionGD(learning_rate="auto", tol=0, max_iter=k)
-    reached = gd.fit(Xb, yb).score(Xb, yb)
-    t2 = race({"lbfgs": lambda: lbfgs.fit(Xb, yb), "gd": lambda: gd.fit(Xb, yb)}, 5 * settings.repeats)
-    gd_ok = reached >= target_acc
+    # E2: time to LogisticRegression's training log-loss + 1e-3 (issue 16's target),
+    # measured as benchmarks/logistic_speed.py does, on two standardized sets.
+    from logistic_speed import time_to_target, timed_fit
+
+    e2 = []
+    for name, loader in (("breast cancer", load_breast_cancer), ("digits", load_digits)):
+        Xs, ys = loader(return_X_y=True)
+        Xs = StandardScaler().fit_transform(Xs)
+        lbfgs, t_lbfgs, _ = timed_fit(LogisticRegression, Xs, ys, 5 * settings.repeats)
+        target = log_loss(ys, lbfgs.predict_proba(Xs)) + 1e-3
+        t_gd, k = time_to_target(Xs, ys, 1.0, target, 5_000, 5 * settings.repeats)
+        e2.append((name, t_lbfgs, t_gd, k))
+    e2_ratio = math.exp(np.mean([math.log(t_gd / t_lbfgs) for _, t_lbfgs, t_gd, _ in e2]))
 
     rows = [
         [
@@ -1026,28 +1025,23 @@ def workload_e(settings, report):
             fmt_x(ratio(per_iter_gd, per_iter_mv)),
         ],
         ["E1 (100,000 x 100 f64)", "X @ w and X.T @ dz (floor)", fmt_s(per_iter_mv), "1.00x"],
-        [
-            "E2 (breast cancer)",
-            f"LogisticRegression lbfgs fit (train acc {target_acc:.4f})",
-            fmt_s(t2["lbfgs"]),
-            "1.00x",
-        ],
-        [
-            "E2 (breast cancer)",
-            f"LogisticRegressionGD auto lr, {k} iterations (train acc {reached:.4f})",
-            fmt_s(t2["gd"]),
-            fmt_x(ratio(t2["gd"], t2["lbfgs"])),
-        ],
+        *(
+            row
+            for name, t_lbfgs, t_gd, k in e2
+            for row in (
+                [f"E2 ({name})", "LogisticRegression lbfgs fit", fmt_s(t_lbfgs), "1.00x"],
+                [
+                    f"E2 ({name})",
+                    f"LogisticRegressionGD to lbfgs's log-loss + 1e-3 ({k} iterations)",
+                    fmt_s(t_gd),
+                    fmt_x(ratio(t_gd, t_lbfgs)),
+                ],
+            )
+        ),
     ]
     report.add("E. LogisticRegressionGD", md_table(["Case", "Implementation", "Time", "Ratio"], rows))
     report.diagnostic("E", "logistic: skdeep iteration / two matvecs", ratio(per_iter_gd, per_iter_mv))
-    report.check(
-        "E",
-        "logistic: time to lbfgs train accuracy / lbfgs fit",
-        ratio(t2["gd"], t2["lbfgs"]) if gd_ok else float("nan"),
-        "<=",
-        2.0,
-    )
+    report.check("E", "logistic: time to lbfgs's log-loss + 1e-3 / lbfgs fit (geo. mean)", e2_ratio, "<=", 1.5)
 
 
 def skdeep_epoch_time(X, y, hidden, epochs, repeats):
