@@ -83,3 +83,15 @@ def test_progress_bar(blobs):
     pytest.importorskip("rich")
     X, y = blobs
     DeepNetClassifier(max_iter=3, tol=0).set_callbacks(callback.ProgressBar()).fit(X, y)
+
+
+def test_the_regressor_reports_every_epoch_and_can_be_stopped(blobs):
+    X, y = blobs
+    target = X[:, 0] + y
+    monitor = callback.ScoringMonitor(scoring="r2")
+    model = skdeep.DeepNetRegressor(max_iter=4, tol=0, random_state=0).set_callbacks(monitor)
+    make_pipeline(StandardScaler(), model).fit(X, target)
+    epochs = [entry for entry in monitor.get_logs().data if entry["task_name"] == "epoch"]
+    assert len(epochs) == 4
+    stopped = skdeep.DeepNetRegressor(max_iter=50, tol=0, random_state=0).set_callbacks(StopAfter(3))
+    assert stopped.fit(X, target).n_iter_ == 3

@@ -122,3 +122,13 @@ def test_diabetes_at_defaults_learns():
 def test_targets_must_be_numbers():
     with pytest.raises(ValueError):
         DeepNetRegressor().fit(np.ones((4, 2)), np.array(["a", "b", "c", "d"], dtype=object))
+
+
+def test_skops_round_trip_with_the_regressor_trusted(regression, tmp_path):
+    sio = pytest.importorskip("skops.io")
+    X, y = regression
+    model = DeepNetRegressor(hidden_layer_sizes=(6,), max_iter=5, tol=0, random_state=0).fit(X, y)
+    sio.dump(model, tmp_path / "model.skops")
+    trusted = ["skdeep._deepnet_regressor.DeepNetRegressor"]
+    assert sio.get_untrusted_types(file=tmp_path / "model.skops") == trusted
+    np.testing.assert_array_equal(sio.load(tmp_path / "model.skops", trusted=trusted).predict(X), model.predict(X))
