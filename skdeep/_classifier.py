@@ -239,8 +239,9 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseNetwork):
         if counts.min() < 2:
             small = labels[counts < 2].tolist()
             raise ValueError(
-                f"early_stopping=True holds out a stratified validation_fraction of y, but class(es) "
-                f"{small} have a single example, which cannot be both trained on and held out. Pass a "
+                "Early stopping (early_stopping=True, or 'auto' from 1,000 examples) holds out a stratified "
+                f"validation_fraction of y, but class(es) {small} have a single example, which cannot be both "
+                "trained on and held out. Pass a "
                 "validation set (fit(X, y, X_val=..., y_val=...)), gather more examples of those classes, "
                 "or set early_stopping=False."
             )
@@ -248,7 +249,7 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseNetwork):
         n_held_out = max(n_held_out, len(labels))
         if y.shape[0] - n_held_out < len(labels):
             raise ValueError(
-                f"early_stopping=True needs at least one example of each of the {len(labels)} classes on "
+                f"Early stopping needs at least one example of each of the {len(labels)} classes on "
                 f"both sides of the split, which {y.shape[0]} examples cannot give with "
                 f"validation_fraction={self.validation_fraction}. Lower validation_fraction, pass X_val "
                 "and y_val, or set early_stopping=False."
