@@ -532,7 +532,7 @@ class Trainer:
             history.t += self.data.X.shape[0]
             history.best_loss = min(history.best_loss, cost)
             history.best_epoch = history.n_iter
-            self.best_params = np.asarray(intermediate_result.x, dtype=network.dtype)
+            self.best_params = np.array(intermediate_result.x, dtype=network.dtype)  # a copy: scipy may reuse x
             self.best_stats = network.get_batch_norm_stats()
             if spec.verbose:
                 print(f"Epoch {history.n_iter}, loss = {cost:.8f}")
