@@ -100,11 +100,12 @@ class BaseNetwork(BaseEstimator):
         """Whether a fit on ``n_samples`` examples holds out a validation share and stops on it.
 
         ``early_stopping="auto"`` switches it on from ``AUTO_EARLY_STOPPING_MIN_SAMPLES``
-        examples: with less data, the held-out share is too small to follow.
+        examples (with less data, the held-out share is too small to follow),
+        for the stochastic solvers.
         """
         early_stopping = getattr(self, "early_stopping", False)
-        if isinstance(early_stopping, str):  # "auto"
-            return n_samples >= AUTO_EARLY_STOPPING_MIN_SAMPLES
+        if isinstance(early_stopping, str):  # "auto"; L-BFGS has no epochs to stop
+            return n_samples >= AUTO_EARLY_STOPPING_MIN_SAMPLES and getattr(self, "solver", None) != "lbfgs"
         return bool(early_stopping)
 
     def _spec_run(self, n_samples, learning_rate, partial, early_stopping=False):
@@ -307,6 +308,12 @@ class BaseNetwork(BaseEstimator):
             return X, y, Y, sample_weight, None
         if (X_val is None) != (y_val is None):
             raise ValueError("X_val and y_val must be passed together.")
+        if getattr(self, "solver", None) == "lbfgs":
+            raise ValueError(
+                "solver='lbfgs' minimizes the whole training cost at once and has no epochs to monitor: "
+                "a validation set (X_val/y_val, or early_stopping=True) needs a stochastic solver "
+                "(adam, gd, momentum, rmsprop or adagrad)."
+            )
         if X_val is not None:
             X_val_in = X_val
             X_val, y_val = self._validate_training_data(X_val, y_val, reset=False)

@@ -19,7 +19,8 @@ _CLASSIFIER_EARLY_STOPPING = """    early_stopping : bool or "auto", default="au
         validation score has not improved by ``tol`` for ``n_iter_no_change``
         epochs; the weights of the best epoch are restored. ``"auto"`` is on
         from 1,000 training examples (below, the held-out share is too small
-        to follow) and off for ``partial_fit``.
+        to follow), off for ``partial_fit`` and for ``solver="lbfgs"`` (which
+        refuses a validation set: it has no epochs to monitor).
 """
 _CLASS_WEIGHT = """    class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``

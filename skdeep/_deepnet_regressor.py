@@ -20,7 +20,8 @@ _REGRESSOR_EARLY_STOPPING = """    early_stopping : bool or "auto", default="aut
         validation score has not improved by ``tol`` for ``n_iter_no_change``
         epochs; the weights of the best epoch are restored. ``"auto"`` is on
         from 1,000 training examples (below, the held-out share is too small
-        to follow) and off for ``partial_fit``.
+        to follow), off for ``partial_fit`` and for ``solver="lbfgs"`` (which
+        refuses a validation set: it has no epochs to monitor).
 """
 _STANDARDIZE_TARGET = """    standardize_target : bool, default=True
         Train on ``(y - mean) / std`` (weighted by ``sample_weight``, per

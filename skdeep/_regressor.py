@@ -63,7 +63,8 @@ class BaseNetworkRegressor(CallbackSupportMixin, RegressorMixin, BaseNetwork):
 
     def _start_targets(self, y, classes, partial, sample_weight=None):
         """Fix the targets' scaling: their (weighted) mean and standard deviation."""
-        self._single_output = y.ndim == 1
+        # One target column predicts a 1-d array, as MLPRegressor does.
+        self._single_output = y.ndim == 1 or y.shape[1] == 1
         Y_rows = y.reshape(y.shape[0], -1).astype(np.float64)
         if not self.standardize_target:
             self.target_mean_ = np.zeros(Y_rows.shape[1])

@@ -59,3 +59,17 @@ def test_small_data_at_defaults_converges_without_a_warning(load):
         warnings.simplefilter("error")
         model = DeepNetClassifier(random_state=0).fit(X, y)
     assert model.n_iter_ < model.max_iter and model.score(X, y) > 0.95
+
+
+def test_lbfgs_has_no_epochs_to_stop_early():
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((1200, 3))
+    y = (X[:, 0] > 0).astype(int)
+    model = DeepNetClassifier(solver="lbfgs", hidden_layer_sizes=(4,), max_iter=5, tol=0, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X, y)  # 'auto' stays off: all 1,200 rows train
+    assert model.validation_scores_ is None and model.t_ == 1200 * model.n_iter_
+    for kwargs, params in [({"X_val": X[:50], "y_val": y[:50]}, {}), ({}, {"early_stopping": True})]:
+        with pytest.raises(ValueError, match=r"solver='lbfgs' .* has no epochs to monitor"):
+            DeepNetClassifier(solver="lbfgs", **params).fit(X, y, **kwargs)

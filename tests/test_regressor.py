@@ -132,3 +132,11 @@ def test_skops_round_trip_with_the_regressor_trusted(regression, tmp_path):
     trusted = ["skdeep._deepnet_regressor.DeepNetRegressor"]
     assert sio.get_untrusted_types(file=tmp_path / "model.skops") == trusted
     np.testing.assert_array_equal(sio.load(tmp_path / "model.skops", trusted=trusted).predict(X), model.predict(X))
+
+
+def test_one_target_column_predicts_a_vector_as_mlp_regressor_does(regression):
+    X, y = regression
+    model = DeepNetRegressor(hidden_layer_sizes=(4,), max_iter=3, tol=0, random_state=0)
+    column = model.fit(X, y[:, None]).predict(X)
+    assert column.shape == (120,)
+    np.testing.assert_array_equal(column, model.fit(X, y).predict(X))
