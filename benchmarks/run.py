@@ -378,25 +378,9 @@ def torch_fit(X, y, hidden, n_classes, epochs, threads=None, learning_rate=0.001
         if threads is not None:
             torch.set_num_threads(threads)
         try:
-            torch.manual_seed(SEED)
-            generator = torch.Generator().manual_seed(SEED)
-            Xt = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32))
-            yt = torch.from_numpy(np.asarray(y, dtype=np.int64))
-            dims = (X.shape[1], *hidden)
-            layers = []
-            for n_in, n_out in itertools.pairwise(dims):
-                layers += [torch.nn.Linear(n_in, n_out), torch.nn.ReLU()]
-            model = torch.nn.Sequential(*layers, torch.nn.Linear(dims[-1], n_classes))
-            optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate, weight_decay=weight_decay)
-            loss_fn = torch.nn.CrossEntropyLoss()
-            n = len(Xt)
+            model, epoch = _torch_training(X, y, hidden, n_classes, learning_rate, weight_decay)
             for _ in range(epochs):
-                order = torch.randperm(n, generator=generator)
-                for start in range(0, n, B_BATCH):
-                    rows = order[start : start + B_BATCH]
-                    optimizer.zero_grad(set_to_none=True)
-                    loss_fn(model(Xt[rows]), yt[rows]).backward()
-                    optimizer.step()
+                epoch()
             return model
         finally:
             torch.set_num_threads(previous)
@@ -773,8 +757,13 @@ def _partial_fit_stepper(estimator, X, y, classes, threads=None):
     return step, lambda X_test: estimator.predict(X_test)
 
 
-def _torch_stepper(X, y, hidden, n_classes):
-    """One epoch of :func:`torch_fit`'s loop per call (default threads), on a model built once."""
+def _torch_training(X, y, hidden, n_classes, learning_rate=0.001, weight_decay=1e-4):
+    """A fresh PyTorch model (Linear + ReLU layers with ``hidden`` units) and one epoch of its loop.
+
+    Returns ``(model, epoch)``: each call of ``epoch()`` trains one epoch of
+    shuffled mini-batches of 200 (cross-entropy, Adam with L2 ``weight_decay``),
+    as a user would write the loop. Seeded from ``SEED``.
+    """
     torch.manual_seed(SEED)
     generator = torch.Generator().manual_seed(SEED)
     Xt = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32))
@@ -784,10 +773,10 @@ def _torch_stepper(X, y, hidden, n_classes):
     for n_in, n_out in itertools.pairwise(dims):
         layers += [torch.nn.Linear(n_in, n_out), torch.nn.ReLU()]
     model = torch.nn.Sequential(*layers, torch.nn.Linear(dims[-1], n_classes))
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.001, weight_decay=1e-4)
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate, weight_decay=weight_decay)
     loss_fn = torch.nn.CrossEntropyLoss()
 
-    def step():
+    def epoch():
         order = torch.randperm(len(Xt), generator=generator)
         for start in range(0, len(Xt), B_BATCH):
             rows = order[start : start + B_BATCH]
@@ -795,7 +784,13 @@ def _torch_stepper(X, y, hidden, n_classes):
             loss_fn(model(Xt[rows]), yt[rows]).backward()
             optimizer.step()
 
-    return step, lambda X_test: torch_predict(model, X_test)
+    return model, epoch
+
+
+def _torch_stepper(X, y, hidden, n_classes):
+    """One epoch of :func:`torch_fit`'s loop per call (default threads), on a model built once."""
+    model, epoch = _torch_training(X, y, hidden, n_classes)
+    return epoch, lambda X_test: torch_predict(model, X_test)
 
 
 def workload_g(settings, report):
