@@ -455,15 +455,16 @@ class BaseNetwork(BaseEstimator):
 
     # -- predict ---------------------------------------------------------------
 
-    def _logits(self, X, validate=True):
+    def _logits(self, X, validate=True, state=None):
         """``Z[L]`` for every row of X, as an array of shape (m, n_outputs).
 
         Rows are processed in chunks so memory stays bounded whatever m is.
-        The fitted state is read once, so a fit publishing a new model
-        meanwhile cannot mix two models in one call.
+        ``state`` is the fitted state the caller read once (``self.__dict__``,
+        by default read here): a fit publishing a new model meanwhile swaps
+        that dict, so one call never mixes two models.
         """
         check_is_fitted(self)
-        state = self.__dict__
+        state = self.__dict__ if state is None else state
         if validate:
             X = _validate_numeric(self, X, accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32), reset=False)
         layers = prediction_layers(state["parameters_"], state["batch_norm_stats_"], state["n_layers_"] - 1)

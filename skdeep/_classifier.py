@@ -272,8 +272,9 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseNetwork):
             Column k is the probability of ``classes_[k]``; for a multilabel
             model, column k is the probability that label k is present.
         """
-        Z = self._logits(X)
-        if Z.shape[1] > 1 and not self._multilabel:
+        state = self.__dict__  # one model, even if a fit publishes another meanwhile
+        Z = self._logits(X, state=state)
+        if Z.shape[1] > 1 and not state["_multilabel"]:
             softmax(Z.T)  # in place, column-wise on the course's (n, m) view
             return Z
         if Z.shape[1] == 1:
@@ -292,8 +293,9 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseNetwork):
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
         """
-        Z = self._logits(X)
-        if Z.shape[1] > 1 and not self._multilabel:
+        state = self.__dict__  # one model, even if a fit publishes another meanwhile
+        Z = self._logits(X, state=state)
+        if Z.shape[1] > 1 and not state["_multilabel"]:
             return np.ascontiguousarray(log_softmax(Z.T).T)
         if Z.shape[1] == 1:
             z = Z[:, 0]
@@ -314,7 +316,7 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseNetwork):
             matrix for a multilabel model.
         """
         state = self.__dict__  # one model, even if a fit publishes another meanwhile
-        Z = self._logits(X)
+        Z = self._logits(X, state=state)
         classes = state["classes_"]
         if Z.shape[1] > 1 and not state["_multilabel"]:
             return classes[np.argmax(Z, axis=1)]

@@ -119,7 +119,7 @@ class BaseNetworkRegressor(CallbackSupportMixin, RegressorMixin, BaseNetwork):
             In the model's dtype (float32 for a model trained on float32 X).
         """
         state = self.__dict__  # one model, even if a fit publishes another meanwhile
-        Z = self._logits(X)
+        Z = self._logits(X, state=state)
         Z *= state["target_scale_"].astype(Z.dtype)
         Z += state["target_mean_"].astype(Z.dtype)
         return Z[:, 0] if state["_single_output"] else Z
