@@ -1,5 +1,6 @@
 """scikit-learn's estimator checks over several configurations of each estimator."""
 
+import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -79,6 +80,12 @@ ESTIMATORS = [
 ]
 
 
+BATCH_NORM_ROUNDING_REASON = (
+    "weighted batch statistics sum in another order than repeated rows; on NumPy 1.x the rounding difference, "
+    "carried through 200 epochs, reached 5e-7 relative in one configuration (alpha=1.5), above the check's 1e-7"
+)
+
+
 def expected_failed_checks(estimator):
     params = estimator.get_params()
     failures = {}
@@ -93,6 +100,8 @@ def expected_failed_checks(estimator):
         reason = PER_ROW_RANDOMNESS_REASON.format(what="the dropout mask")
     elif params["input_noise"]:
         reason = PER_ROW_RANDOMNESS_REASON.format(what="the input noise")
+    elif isinstance(estimator, DeepNetClassifier) and params["batch_norm"] and np.lib.NumpyVersion(np.__version__) < "2.0.0":
+        reason = BATCH_NORM_ROUNDING_REASON
     if reason:
         failures["check_sample_weight_equivalence_on_dense_data"] = reason
         failures["check_sample_weight_equivalence_on_sparse_data"] = reason
