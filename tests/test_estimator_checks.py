@@ -86,6 +86,9 @@ BATCH_NORM_ROUNDING_REASON = (
 )
 
 
+NUMPY_1 = np.lib.NumpyVersion(np.__version__) < "2.0.0"
+
+
 def expected_failed_checks(estimator):
     params = estimator.get_params()
     failures = {}
@@ -100,7 +103,7 @@ def expected_failed_checks(estimator):
         reason = PER_ROW_RANDOMNESS_REASON.format(what="the dropout mask")
     elif params["input_noise"]:
         reason = PER_ROW_RANDOMNESS_REASON.format(what="the input noise")
-    elif isinstance(estimator, DeepNetClassifier) and params["batch_norm"] and np.lib.NumpyVersion(np.__version__) < "2.0.0":
+    elif isinstance(estimator, DeepNetClassifier) and params["batch_norm"] and NUMPY_1:
         reason = BATCH_NORM_ROUNDING_REASON
     if reason:
         failures["check_sample_weight_equivalence_on_dense_data"] = reason
