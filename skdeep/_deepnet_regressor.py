@@ -45,7 +45,7 @@ class DeepNetRegressor(DeepNetworkMixin, BaseNetworkRegressor):
         init="auto",
         solver="adam",
         learning_rate="auto",
-        lr_schedule="constant",
+        lr_schedule="auto",
         decay_rate=0.05,
         decay_steps=10,
         batch_size="auto",

@@ -32,7 +32,7 @@ AUTO_BATCH_MIN_STEPS = 4
 #: (up to 64 rows) training stays full batch, deterministic, and a weight of 2
 #: stays exactly the same as a repeated row.
 AUTO_BATCH_MIN_SIZE = 64
-SCHEDULES = ("constant", "inverse_time", "exponential", "step", "adaptive")
+SCHEDULES = ("auto", "constant", "inverse_time", "exponential", "step", "adaptive")
 INITS = ("auto", "he", "xavier", "small", "zeros")
 #: MLPClassifier's activation names that skdeep spells differently.
 ACTIVATION_ALIASES = {"logistic": "sigmoid"}
@@ -73,14 +73,16 @@ PARAMETERS_DOC = """    Parameters
         each solver's own: 0.01 for adam, 0.003 for rmsprop, 0.05 for
         adagrad, 0.3 for gd and momentum (unused by lbfgs). Plain gradient
         descent wants a much larger step than the adaptive methods.
-    lr_schedule : {"constant", "inverse_time", "exponential", "step", "adaptive"}, default="constant"
+    lr_schedule : {"auto", "constant", "inverse_time", "exponential", "step", "adaptive"}, default="auto"
         Learning-rate decay over epochs t = 0, 1, ..., for every solver but
         lbfgs: ``lr / (1 + decay_rate t)`` (inverse_time),
         ``lr (1 - decay_rate)^t`` (exponential), ``lr / (1 + decay_rate
         floor(t / decay_steps))`` (step, the course's fixed-interval
         scheduling); ``"adaptive"`` divides the rate by 5 each time the
         monitored cost fails to improve by ``tol`` for ``n_iter_no_change``
-        epochs and stops when it falls below 1e-6.
+        epochs and stops when it falls below 1e-6. ``"auto"``: with early
+        stopping on, adaptive, but stopping at the third stall (the rate
+        divided by 5 twice, to ``learning_rate / 25``); without, constant.
     decay_rate : float, default=0.05
         The ``decay_rate`` of the schedules above.
     decay_steps : int, default=10

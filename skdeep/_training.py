@@ -60,6 +60,8 @@ class RunSpec:
     batch_size: int
     shuffle: bool = False
     schedule: str = "constant"
+    #: The adaptive schedule stops once its rate falls below this.
+    min_learning_rate: float = ADAPTIVE_MIN_LEARNING_RATE
     decay_rate: float = 0.0
     decay_steps: int = 1
     alpha: float = 0.0
@@ -132,7 +134,10 @@ STOP_REASONS = {
     "tol": "the training loss did not improve by more than tol={tol} for {patience} consecutive epochs",
     "validation": "the validation score did not improve by more than tol={tol} for {patience} consecutive epochs",
     "gradient": "the gradient fell below tol={tol}",
-    "learning_rate": "the adaptive learning rate fell below {minimum}",
+    "learning_rate": (
+        "the {monitored} did not improve by more than tol={tol} for {patience} consecutive epochs "
+        "at the adaptive schedule's last learning rate, {last_rate:.3g}"
+    ),
     "callback": "a callback asked to stop",
     "interrupted": "interrupted (Ctrl-C)",
     "lbfgs": "L-BFGS stopped: {message}",
@@ -382,7 +387,12 @@ class Trainer:
                 if spec.schedule == "adaptive":
                     history.adaptive_learning_rate /= ADAPTIVE_DIVISOR
                     history.no_improvement_count = 0
-                    if history.adaptive_learning_rate >= ADAPTIVE_MIN_LEARNING_RATE:
+                    if history.adaptive_learning_rate >= spec.min_learning_rate:
+                        if spec.verbose:
+                            print(
+                                f"No improvement for {spec.n_iter_no_change} epochs: learning rate divided by "
+                                f"{ADAPTIVE_DIVISOR:g}, to {history.adaptive_learning_rate:.3g}"
+                            )
                         continue
                     return "learning_rate"
                 return "validation" if self.validation is not None else "tol"
@@ -497,7 +507,8 @@ class Trainer:
             max_iter=spec.max_iter,
             tol=spec.tol,
             patience=spec.n_iter_no_change,
-            minimum=ADAPTIVE_MIN_LEARNING_RATE,
+            monitored="validation score" if self.validation is not None else "training loss",
+            last_rate=(history.adaptive_learning_rate or 0.0) * ADAPTIVE_DIVISOR,
             message=detail,
         )
         message = f"Training stopped after epoch {history.n_iter}: {reason}."

@@ -114,3 +114,28 @@ def test_lbfgs_has_no_epochs_to_stop_early():
     for kwargs, params in [({"X_val": X[:50], "y_val": y[:50]}, {}), ({}, {"early_stopping": True})]:
         with pytest.raises(ValueError, match=r"solver='lbfgs' .* has no epochs to monitor"):
             DeepNetClassifier(solver="lbfgs", **params).fit(X, y, **kwargs)
+
+
+def test_auto_schedule_divides_the_rate_twice_with_early_stopping(capsys):
+    """lr_schedule="auto": adaptive, stopping at the third stall, when a validation set is monitored."""
+    X, y = make_moons(1200, noise=0.3, random_state=0)
+    model = DeepNetClassifier(hidden_layer_sizes=(16,), n_iter_no_change=3, verbose=1, random_state=0).fit(X, y)
+    out = capsys.readouterr().out
+    assert model.validation_scores_ is not None  # "auto" early stopping is on at 1,200 rows
+    divisions = [line for line in out.splitlines() if "learning rate divided by 5" in line]
+    assert [line.rsplit(" ", 1)[-1] for line in divisions] == ["0.002", "0.0004"]
+    assert out.strip().splitlines()[-1].startswith(
+        f"Training stopped after epoch {model.n_iter_}: the validation score did not improve by more than "
+        "tol=0.0001 for 3 consecutive epochs at the adaptive schedule's last learning rate, 0.0004"
+    )
+
+
+@pytest.mark.parametrize("early_stopping", [False, "auto"])
+def test_auto_schedule_is_constant_without_a_validation_set(early_stopping):
+    X, y = make_moons(300, noise=0.3, random_state=0)  # "auto" early stopping is off below 1,000 rows
+    auto = DeepNetClassifier(hidden_layer_sizes=(8,), early_stopping=early_stopping, random_state=0).fit(X, y)
+    constant = DeepNetClassifier(
+        hidden_layer_sizes=(8,), early_stopping=early_stopping, lr_schedule="constant", random_state=0
+    ).fit(X, y)
+    assert auto.n_iter_ == constant.n_iter_
+    np.testing.assert_array_equal(auto.coefs_[0], constant.coefs_[0])

@@ -188,6 +188,7 @@ def test_early_stopping_restores_the_best_weights(moons):
         max_iter=500,
         early_stopping=True,
         n_iter_no_change=25,
+        lr_schedule="constant",  # "auto" would divide the rate at the first stall and go on
         random_state=0,
     ).fit(X[:60], y[:60], X_val=X[60:], y_val=y[60:])
     best_epoch = int(np.argmax(model.validation_scores_))

@@ -123,7 +123,7 @@ def test_logistic_learning_rate_accepts_only_auto_as_text(data):
         (dict(dropout=(0.2, 1.5)), ValueError, r"dropout has 2 rates but the network has 1 hidden layers"),
         (dict(dropout=(1.5,)), ValueError, r"dropout\[0\] must be in \[0, 1\)"),
         (dict(dropout="half"), TypeError, "dropout must be a float or a tuple"),
-        (dict(lr_schedule="cosine"), ValueError, "lr_schedule must be one of 'constant'"),
+        (dict(lr_schedule="cosine"), ValueError, "lr_schedule must be one of 'auto', 'constant'"),
         (dict(lr_schedule="exponential", decay_rate=1.0), ValueError, r"decay_rate must be in \[0, 1\)"),
         (dict(decay_steps=0), ValueError, "decay_steps must be in"),
         (dict(alpha_l1=-1), ValueError, "alpha_l1 must be in"),
