@@ -40,13 +40,13 @@ from .nn.schedules import ADAPTIVE_DIVISOR, ADAPTIVE_MIN_LEARNING_RATE
 #: validation loss was lowest within the first tenth of the epochs a fit ran.
 AUTO_EARLY_STOPPING_MIN_SAMPLES = 1000
 #: lr_schedule="auto" with early stopping: when the validation score stalls
-#: for n_iter_no_change epochs, divide the rate by 5 and go on, twice; stop at
-#: the third stall. On the tuning half of benchmarks/real_data.py (3 seeds)
-#: this lifted the large sets whose validation loss still fell slowly when a
+#: for n_iter_no_change epochs, divide the rate by 5 and go on; stop at the
+#: next stall. On the tuning half of benchmarks/real_data.py (3 seeds) this
+#: lifted the large sets whose validation loss still fell slowly when a
 #: constant 0.01 stopped them (txhousing -2.55 -> +0.79, diseases -1.11 ->
-#: +0.26 points against MLPClassifier); 3 or 6 divisions gained 0.02 points
+#: +0.26 points against MLPClassifier); 2 or 5 divisions gained 0.02 points
 #: more and left fits at max_iter.
-AUTO_ADAPTIVE_DECAYS = 2
+AUTO_ADAPTIVE_DECAYS = 1
 #: A fit may plan to use at most this share of the memory available when it starts.
 MEMORY_SHARE = 0.9
 
@@ -122,8 +122,8 @@ class BaseNetwork(BaseEstimator):
 
         "auto" is the adaptive schedule when a validation set is monitored, cut
         short after ``AUTO_ADAPTIVE_DECAYS`` divisions of the rate; otherwise
-        constant (on the training cost alone, dividing the rate only drew out
-        fits that had converged).
+        constant (on the training cost of small data, the divisions drew fits
+        out to ``max_iter`` on the tuning half).
         """
         schedule = getattr(self, "lr_schedule", "constant")
         if schedule != "auto":

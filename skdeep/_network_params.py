@@ -81,8 +81,8 @@ PARAMETERS_DOC = """    Parameters
         scheduling); ``"adaptive"`` divides the rate by 5 each time the
         monitored cost fails to improve by ``tol`` for ``n_iter_no_change``
         epochs and stops when it falls below 1e-6. ``"auto"``: with early
-        stopping on, adaptive, but stopping at the third stall (the rate
-        divided by 5 twice, to ``learning_rate / 25``); without, constant.
+        stopping on, adaptive, but stopping at the second stall (the rate
+        divided by 5 once); without, constant.
     decay_rate : float, default=0.05
         The ``decay_rate`` of the schedules above.
     decay_steps : int, default=10
