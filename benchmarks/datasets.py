@@ -36,6 +36,8 @@ The tuning / held-out split
     which of two neighbours is held out is decided by a hash, not by a person.
     :func:`blind_split` recomputes it; the result is written in the registry
     as literals, so that adding a set later does not move the existing ones.
+    Sets added later come in batches (the ``batch`` field), and the rule
+    pairs the sets of one batch among themselves.
     Defaults are to be chosen on the tuning half only, and judged on the
     held-out half.
 """
