@@ -3,6 +3,7 @@ import pytest
 from sklearn.datasets import load_breast_cancer, load_digits, load_iris
 from sklearn.preprocessing import StandardScaler
 
+import skdeep
 from skdeep import DeepNetClassifier, LogisticRegressionGD
 
 # One small configuration of each estimator, with fixed iteration counts
@@ -48,3 +49,17 @@ def blobs():
     y = rng.randint(0, 3, 90)
     X = centers[y] + rng.standard_normal((90, 4))
     return X, y
+
+
+@pytest.fixture
+def training_batches(monkeypatch):
+    """The list of every input ``X`` (course layout, one column per example) the cost and gradient see."""
+    seen = []
+    original = skdeep.nn.network.Network.cost_and_gradient
+
+    def spy(self, X, *args, **kwargs):
+        seen.append(X)
+        return original(self, X, *args, **kwargs)
+
+    monkeypatch.setattr(skdeep.nn.network.Network, "cost_and_gradient", spy)
+    return seen

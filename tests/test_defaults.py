@@ -8,7 +8,6 @@ from sklearn.datasets import load_iris, load_wine, make_classification, make_moo
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
-import skdeep
 from skdeep import DeepNetClassifier, DeepNetRegressor
 from skdeep._network_params import AUTO_LEARNING_RATES
 
@@ -86,19 +85,12 @@ def test_small_data_at_defaults_converges_without_a_warning(load):
 @pytest.mark.parametrize(
     "n_samples, batch", [(10, 10), (64, 64), (65, 64), (150, 64), (256, 64), (400, 100), (800, 200), (5000, 200)]
 )
-def test_auto_batch_size_gives_several_steps_an_epoch(n_samples, batch, monkeypatch):
+def test_auto_batch_size_gives_several_steps_an_epoch(n_samples, batch, training_batches):
     """min(200, m, max(64, ceil(m / 4))): full batch up to 64 rows, 4 steps an epoch up to 800."""
-    widths = []
-    original = skdeep.nn.network.Network.cost_and_gradient
-
-    def spy(self, X, *args, **kwargs):
-        widths.append(X.shape[1])
-        return original(self, X, *args, **kwargs)
-
-    monkeypatch.setattr(skdeep.nn.network.Network, "cost_and_gradient", spy)
     X = np.random.RandomState(0).standard_normal((n_samples, 2))
     y = np.arange(n_samples) % 2
     DeepNetClassifier(hidden_layer_sizes=(3,), max_iter=1, tol=0, early_stopping=False).fit(X, y)
+    widths = [batch_X.shape[1] for batch_X in training_batches]
     assert widths[0] == batch and sum(widths) == n_samples
 
 

@@ -76,18 +76,11 @@ def _full_batch_params(make_estimator):
     return {"batch_size": None} if "batch_size" in make_estimator().get_params() else {}
 
 
-def test_training_reads_the_input_through_a_transposed_view(make_estimator, blobs, monkeypatch):
+def test_training_reads_the_input_through_a_transposed_view(make_estimator, blobs, training_batches):
     """sklearn's (m, n_x) becomes the course's (n_x, m) without a copy (full batch)."""
     X, y = blobs
     X = np.ascontiguousarray(X)
-    seen = []
-    original = skdeep.nn.network.Network.cost_and_gradient
-
-    def spy(self, X_arg, *args, **kwargs):
-        seen.append(X_arg)
-        return original(self, X_arg, *args, **kwargs)
-
-    monkeypatch.setattr(skdeep.nn.network.Network, "cost_and_gradient", spy)
+    seen = training_batches
     make_estimator().set_params(max_iter=2, **_full_batch_params(make_estimator)).fit(X, y)
     assert seen and all(x.shape == (X.shape[1], X.shape[0]) and np.shares_memory(x, X) for x in seen)
 
