@@ -68,15 +68,16 @@ class BaseNetwork(BaseEstimator):
     #: Whether y must be numeric (regression) rather than labels.
     _numeric_targets = False
     #: Fitted attributes derived from ``parameters_``: rebuilt, not pickled.
-    _derived_attributes = ("coefs_", "intercepts_", "coef_", "intercept_")
+    _derived_attributes = ("coefs_", "intercepts_", "coef_", "intercept_", "hidden_layer_sizes_")
 
     # -- hooks for subclasses ------------------------------------------------
 
     def _check_hyperparameters(self):
         raise NotImplementedError
 
-    def _spec_hidden_layers(self):
-        """Sizes of the hidden layers, a tuple (empty for logistic regression)."""
+    def _spec_hidden_layers(self, n_samples=None, previous=None):
+        """Sizes of the hidden layers, a tuple (empty for logistic regression), of a fit on
+        ``n_samples`` examples (None: not known) continuing a network of hidden sizes ``previous``."""
         raise NotImplementedError
 
     def _spec_activation(self):
@@ -199,7 +200,8 @@ class BaseNetwork(BaseEstimator):
         if not partial:
             self._check_trainable(Y, sample_weight)
         validation = None
-        early_stopping = not partial and self._early_stopping_on(X.shape[0])
+        n_samples = X.shape[0]
+        early_stopping = not partial and self._early_stopping_on(n_samples)
         if partial:
             self._reset_validation_attributes()  # one epoch on a chunk: nothing is held out
         else:
@@ -208,8 +210,12 @@ class BaseNetwork(BaseEstimator):
             )
         learning_rate = self._spec_learning_rate(X, sample_weight, Y.shape[0], partial)
         spec = self._spec_run(X.shape[0], learning_rate, partial, early_stopping)
-        self._check_memory((X.shape[1], *self._spec_hidden_layers(), Y.shape[0]), X.dtype, spec.batch_size)
-        network = self._build_network(X.shape[1], Y.shape[0], X.dtype)
+        # Sized by the examples fit was given (before any validation split).
+        hidden = self._spec_hidden_layers(
+            None if partial else n_samples, getattr(self, "hidden_layer_sizes_", None) if warm else None
+        )
+        self._check_memory((X.shape[1], *hidden, Y.shape[0]), X.dtype, spec.batch_size)
+        network = self._build_network(X.shape[1], hidden, Y.shape[0], X.dtype)
         optimizer = self._spec_optimizer(network.n_params, X.dtype)
         if warm:
             rng = self._restore_for_warm_start(network, optimizer)
@@ -275,9 +281,8 @@ class BaseNetwork(BaseEstimator):
                 "Use smaller hidden_layer_sizes or batch_size."
             )
 
-    def _build_network(self, n_features, n_outputs, dtype):
-        """The untrained network this configuration describes."""
-        hidden = self._spec_hidden_layers()
+    def _build_network(self, n_features, hidden, n_outputs, dtype):
+        """The untrained network this configuration describes, with hidden layers of sizes ``hidden``."""
         return Network(
             (n_features, *hidden, n_outputs),
             self._spec_activation(),

@@ -41,7 +41,7 @@ class DeepNetClassifier(DeepNetworkMixin, BaseNetworkClassifier):
 
     def __init__(
         self,
-        hidden_layer_sizes=(100,),
+        hidden_layer_sizes="auto",
         activation="relu",
         init="auto",
         solver="adam",
@@ -202,6 +202,9 @@ DeepNetClassifier.__doc__ = (
     t_ : int
         Number of training examples seen by the solver, MLPClassifier's
         ``t_``: the training rows times the epochs.
+    hidden_layer_sizes_ : tuple of int
+        Units of each hidden layer of the fitted network: ``hidden_layer_sizes``,
+        or the sizes ``"auto"`` chose for the data.
     n_layers_ : int
         Number of layers including the input layer, ``L + 1``.
     n_outputs_ : int

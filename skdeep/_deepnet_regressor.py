@@ -40,7 +40,7 @@ _STANDARDIZE_TARGET = """    standardize_target : bool, default=True
 class DeepNetRegressor(DeepNetworkMixin, BaseNetworkRegressor):
     def __init__(
         self,
-        hidden_layer_sizes=(100,),
+        hidden_layer_sizes="auto",
         activation="relu",
         init="auto",
         solver="adam",
@@ -198,6 +198,9 @@ DeepNetRegressor.__doc__ = (
         ``partial_fit`` call).
     t_ : int
         Number of training examples seen by the solver.
+    hidden_layer_sizes_ : tuple of int
+        Units of each hidden layer of the fitted network: ``hidden_layer_sizes``,
+        or the sizes ``"auto"`` chose for the data.
     n_layers_ : int
         Number of layers including the input layer, ``L + 1``.
     n_outputs_ : int

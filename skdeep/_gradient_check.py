@@ -66,7 +66,9 @@ def gradient_check(
     probe._start_targets(y, None, False, sample_weight)
     Y = probe._encode_targets(y, np.float64)
     sample_weight = probe._example_weights(X, Y, sample_weight).astype(np.float64)
-    network = probe._build_network(X.shape[1], Y.shape[0], np.float64)
+    # A fitted estimator's own network; otherwise the one fit would build on this X.
+    hidden = probe._spec_hidden_layers(X.shape[0], getattr(estimator, "hidden_layer_sizes_", None))
+    network = probe._build_network(X.shape[1], hidden, Y.shape[0], np.float64)
     rng = check_random_state(getattr(estimator, "random_state", None))
     if hasattr(estimator, "parameters_"):
         if hasattr(estimator, "classes_") and not np.array_equal(estimator.classes_, probe.classes_):

@@ -214,7 +214,7 @@ class LogisticRegressionGD(BaseNetworkClassifier):
             return "agd" if self._auto_learning_rate() else "gd"
         return self.solver
 
-    def _spec_hidden_layers(self):
+    def _spec_hidden_layers(self, n_samples=None, previous=None):
         return ()
 
     def _spec_activation(self):

@@ -32,6 +32,16 @@ AUTO_BATCH_MIN_STEPS = 4
 #: (up to 64 rows) training stays full batch, deterministic, and a weight of 2
 #: stays exactly the same as a repeated row.
 AUTO_BATCH_MIN_SIZE = 64
+#: hidden_layer_sizes="auto": MLPClassifier's one hidden layer of 100 units
+#: below AUTO_DEEP_MIN_SAMPLES training examples, three from there on. On
+#: the tuning half of benchmarks/real_data.py, depth lost on the small sets
+#: (ais, beps, leaf, wine: too little data to fit more weights) and won on
+#: the large ones (txhousing +10, diseases +6 points over one layer). Any
+#: threshold from 2,000 to 5,000 examples scored the same there (no tuning
+#: set lies between); 3,000 is their middle on a log scale.
+AUTO_HIDDEN_LAYERS = (100,)
+AUTO_DEEP_HIDDEN_LAYERS = (100, 100, 100)
+AUTO_DEEP_MIN_SAMPLES = 3000
 SCHEDULES = ("auto", "constant", "inverse_time", "exponential", "step", "adaptive")
 INITS = ("auto", "he", "xavier", "small", "zeros")
 #: MLPClassifier's activation names that skdeep spells differently.
@@ -46,9 +56,15 @@ MLP_SPELLINGS = {
 
 PARAMETERS_DOC = """    Parameters
     ----------
-    hidden_layer_sizes : tuple of int, default=(100,)
+    hidden_layer_sizes : tuple of int or "auto", default="auto"
         Number of units of each hidden layer, the course's ``layers_dims``
         without the input and output sizes. ``()`` gives logistic regression.
+        ``"auto"`` grows the network with the data: one hidden layer of 100
+        units (MLPClassifier's default) below 3,000 training examples, three
+        hidden layers of 100 from 3,000 (more data can fit a deeper network;
+        see :doc:`/defaults`). ``partial_fit``, which sees one chunk at a
+        time, builds one layer of 100; a warm start keeps the network it
+        continues. The sizes fit chose are ``hidden_layer_sizes_``.
     activation : {"relu", "tanh", "sigmoid", "logistic", "leaky_relu", "identity"}, default="relu"
         Activation of the hidden layers (``"logistic"`` is MLPClassifier's
         name for ``"sigmoid"``).
@@ -174,7 +190,7 @@ class DeepNetworkMixin:
     """Checks and specs of the deep networks' hyperparameters (``_spec_*`` hooks)."""
 
     def _check_hyperparameters(self):
-        self._spec_hidden_layers()
+        self._fixed_hidden_layers()
         check_option(self._spec_activation(), "activation", (*HIDDEN_ACTIVATIONS, *ACTIVATION_ALIASES))
         if not (isinstance(self.init, numbers.Real) and not isinstance(self.init, (bool, np.bool_))):
             check_option(self.init, "init", INITS)
@@ -207,7 +223,9 @@ class DeepNetworkMixin:
         )
         check_number(self.decay_steps, "decay_steps", integer=True, low=1)
         check_number(self.alpha_l1, "alpha_l1", low=0)
-        self._spec_keep_prob(len(self._spec_hidden_layers()))
+        fixed_layers = self._fixed_hidden_layers()
+        # With "auto", the depth (and so the length a dropout tuple needs) is known at fit.
+        self._spec_keep_prob(len(fixed_layers) if fixed_layers is not None else None)
         check_number(self.input_noise, "input_noise", low=0)
         for flag in ("batch_norm", "shuffle", "warm_start"):
             if not isinstance(getattr(self, flag), (bool, np.bool_)):
@@ -217,20 +235,41 @@ class DeepNetworkMixin:
         check_number(self.validation_fraction, "validation_fraction", low=0, low_open=True, high=1, high_open=True)
         if self.scoring is not None and not isinstance(self.scoring, str) and not callable(self.scoring):
             raise ValueError(f"scoring must be None, a scorer name or a callable; got {self.scoring!r}.")
-        if self.solver == "lbfgs" and (self.input_noise > 0 or self._spec_keep_prob(1) is not None):
+        if self.solver == "lbfgs" and (self.input_noise > 0 or self._uses_dropout()):
             raise ValueError(
                 "solver='lbfgs' minimizes one deterministic full-batch cost; dropout and input_noise "
                 "need a stochastic solver (gd, momentum, rmsprop, adagrad or adam)."
             )
 
-    def _spec_hidden_layers(self):
+    def _fixed_hidden_layers(self):
+        """The hidden layer sizes given, checked: a tuple, or None for "auto"."""
         sizes = self.hidden_layer_sizes
+        if isinstance(sizes, str):
+            if sizes == "auto":
+                return None
+            raise ValueError(f"hidden_layer_sizes must be a tuple of positive integers or 'auto'; got {sizes!r}.")
         if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
             sizes = (sizes,)
-        sizes = check_sequence(sizes, "hidden_layer_sizes", "a tuple of positive integers")
+        sizes = check_sequence(sizes, "hidden_layer_sizes", "a tuple of positive integers or 'auto'")
         for i, size in enumerate(sizes):
             check_number(size, f"hidden_layer_sizes[{i}]", integer=True, low=1)
         return tuple(int(size) for size in sizes)
+
+    def _spec_hidden_layers(self, n_samples=None, previous=None):
+        """Sizes of the hidden layers of a fit on ``n_samples`` examples.
+
+        ``"auto"`` keeps ``previous`` (the sizes of the network a warm fit
+        continues) and otherwise follows the data's size; ``n_samples=None``
+        (partial_fit, which never sees the whole data) builds one layer.
+        """
+        fixed = self._fixed_hidden_layers()
+        if fixed is not None:
+            return fixed
+        if previous is not None:
+            return tuple(previous)
+        if n_samples is not None and n_samples >= AUTO_DEEP_MIN_SAMPLES:
+            return AUTO_DEEP_HIDDEN_LAYERS
+        return AUTO_HIDDEN_LAYERS
 
     def _spec_activation(self):
         return ACTIVATION_ALIASES.get(self.activation, self.activation)
@@ -257,16 +296,35 @@ class DeepNetworkMixin:
         return Adam(n_params, dtype, beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
 
     def _spec_keep_prob(self, n_hidden):
+        """Keep probabilities of ``n_hidden`` hidden layers (``None`` layers: only check the rates)."""
         rates = self.dropout
         if isinstance(rates, numbers.Real) and not isinstance(rates, bool):
             check_number(rates, "dropout", low=0, high=1, high_open=True)
-            return None if rates == 0 else (1.0 - rates,) * n_hidden
+            return None if rates == 0 or n_hidden is None else (1.0 - rates,) * n_hidden
         rates = check_sequence(rates, "dropout", "a float or a tuple of floats (one per hidden layer)")
-        if len(rates) != n_hidden:
-            raise ValueError(f"dropout has {len(rates)} rates but the network has {n_hidden} hidden layers.")
+        if n_hidden is not None and len(rates) != n_hidden:
+            chosen = ""
+            if self._fixed_hidden_layers() is None:
+                chosen = (
+                    f" (hidden_layer_sizes='auto' builds {len(AUTO_HIDDEN_LAYERS)} below "
+                    f"{AUTO_DEEP_MIN_SAMPLES} training examples and {len(AUTO_DEEP_HIDDEN_LAYERS)} from there on: "
+                    "give dropout as one float for every layer, or set hidden_layer_sizes)"
+                )
+            raise ValueError(
+                f"dropout has {len(rates)} rates but the network has {n_hidden} hidden layers{chosen}."
+            )
         for i, rate in enumerate(rates):
             check_number(rate, f"dropout[{i}]", low=0, high=1, high_open=True)
-        return None if all(rate == 0 for rate in rates) else tuple(1.0 - rate for rate in rates)
+        if n_hidden is None or all(rate == 0 for rate in rates):
+            return None
+        return tuple(1.0 - rate for rate in rates)
+
+    def _uses_dropout(self):
+        """Whether any hidden layer drops units (the rates already checked)."""
+        rates = self.dropout
+        if isinstance(rates, numbers.Real) and not isinstance(rates, bool):
+            return rates > 0
+        return any(rate > 0 for rate in rates)
 
     def _spec_batch_norm(self):
         return bool(self.batch_norm)
@@ -285,5 +343,6 @@ class DeepNetworkMixin:
 
     def _set_layer_attributes(self):
         n_layers = self.n_layers_ - 1
+        self.hidden_layer_sizes_ = tuple(self.parameters_[f"W{l}"].shape[0] for l in range(1, n_layers))
         self.coefs_ = [self.parameters_[f"W{l}"].T for l in range(1, n_layers + 1)]
         self.intercepts_ = [self.parameters_[f"b{l}"].ravel() for l in range(1, n_layers + 1)]

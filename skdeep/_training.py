@@ -194,6 +194,7 @@ class Trainer:
         self.rng = rng
         self.validation = validation
         self.reporter = reporter
+        self._reference_epoch = 0  # the epoch whose cost the divergence checks compare with (set by run)
         total = data.total_weight
         # The course's L2 term lambda/(2m) sum ||W||^2 (and L1's lambda/m sum |W|),
         # with m the total weight of the data: the same regularization whatever
@@ -325,6 +326,10 @@ class Trainer:
         """
         spec, history = self.spec, self.history
         first_epoch = history.n_iter
+        # The divergence checks compare with this fit's first cost: a warm
+        # start on other data (or another regularization) has a cost of its
+        # own. The partial_fit calls of one stream share the first chunk's.
+        self._reference_epoch = first_epoch if spec.whole_fit else 0
         try:
             # A diverging fit overflows; it is reported as one clear error
             # naming learning_rate, not as a stream of RuntimeWarnings.
@@ -400,13 +405,13 @@ class Trainer:
 
     def _check_divergence(self, cost, learning_rate):
         """A finite cost that climbs far above the run's first one is divergence too."""
-        start = self.history.loss_curve[0]
+        start = self.history.loss_curve[self._reference_epoch]
         if cost > DIVERGENCE_FACTOR * start and cost > start + 1:
             raise DivergenceError(
                 _divergence_message(
                     learning_rate,
                     self.history.n_iter,
-                    f"the cost climbed from {start:.6g} (epoch 1) to {cost:.6g}",
+                    f"the cost climbed from {start:.6g} (epoch {self._reference_epoch + 1}) to {cost:.6g}",
                 )
             )
 
@@ -415,7 +420,7 @@ class Trainer:
         curve = self.history.loss_curve
         if len(curve) <= first_epoch or self.spec.early_stopping:
             return  # nothing ran, or the best epoch's weights were restored
-        start, last = curve[0], curve[-1]
+        start, last = curve[first_epoch], curve[-1]
         if last > WORSE_THAN_START_FACTOR * start and last > start + 0.1:
             raise DivergenceError(
                 _divergence_message(

@@ -9,7 +9,12 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepNetClassifier, DeepNetRegressor
-from skdeep._network_params import AUTO_LEARNING_RATES
+from skdeep._network_params import (
+    AUTO_DEEP_HIDDEN_LAYERS,
+    AUTO_DEEP_MIN_SAMPLES,
+    AUTO_HIDDEN_LAYERS,
+    AUTO_LEARNING_RATES,
+)
 
 
 @pytest.mark.parametrize("solver", sorted(AUTO_LEARNING_RATES))
@@ -131,3 +136,76 @@ def test_auto_schedule_is_constant_without_a_validation_set(early_stopping):
     ).fit(X, y)
     assert auto.n_iter_ == constant.n_iter_
     np.testing.assert_array_equal(auto.coefs_[0], constant.coefs_[0])
+
+
+@pytest.fixture(scope="module")
+def three_thousand():
+    X, y = make_classification(3000, 6, n_informative=4, random_state=0)
+    return X, y
+
+
+def _quick(Estimator, **params):
+    """Two epochs: the architecture, not the fit, is under test."""
+    return Estimator(max_iter=2, tol=0, early_stopping=False, random_state=0, **params)
+
+
+@pytest.mark.parametrize("Estimator", [DeepNetClassifier, DeepNetRegressor])
+def test_auto_hidden_layers_grow_with_the_data(Estimator, three_thousand):
+    X, y = three_thousand
+    assert Estimator().hidden_layer_sizes == "auto"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        small = _quick(Estimator).fit(X[:2999], y[:2999])
+        large = _quick(Estimator).fit(X, y)
+        fixed = _quick(Estimator, hidden_layer_sizes=(7, 5)).fit(X, y)
+    assert small.hidden_layer_sizes_ == AUTO_HIDDEN_LAYERS == (100,)
+    assert large.hidden_layer_sizes_ == AUTO_DEEP_HIDDEN_LAYERS == (100, 100, 100)
+    assert AUTO_DEEP_MIN_SAMPLES == 3000
+    assert small.n_layers_ == 3 and large.n_layers_ == 5
+    assert [W.shape for W in large.coefs_] == [(6, 100), (100, 100), (100, 100), (100, large.n_outputs_)]
+    assert fixed.hidden_layer_sizes_ == (7, 5)
+    # The parameter itself is never rewritten: a clone refits by the same rule.
+    assert large.get_params()["hidden_layer_sizes"] == "auto"
+
+
+def test_auto_hidden_layers_count_the_examples_given_to_fit(three_thousand):
+    """The size is that of the data passed to fit, before early stopping holds a share out."""
+    X, y = three_thousand
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = DeepNetClassifier(max_iter=2, tol=0, early_stopping=True, random_state=0).fit(X, y)
+    assert model.t_ == 2 * 2700 and model.hidden_layer_sizes_ == (100, 100, 100)
+
+
+def test_auto_hidden_layers_keep_the_network_a_warm_fit_continues(three_thousand):
+    X, y = three_thousand
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = _quick(DeepNetClassifier, warm_start=True).fit(X, y)
+        first = model.coefs_[1].copy()
+        # A warm fit on fewer rows than the rule's threshold continues the deep network.
+        model.fit(X[:500], y[:500])
+    assert model.hidden_layer_sizes_ == (100, 100, 100) and model.n_iter_ == 4
+    assert not np.array_equal(first, model.coefs_[1])
+    # Without warm_start the rule is applied afresh.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.set_params(warm_start=False).fit(X[:500], y[:500])
+    assert model.hidden_layer_sizes_ == (100,)
+
+
+def test_partial_fit_builds_one_layer_whatever_the_chunk(three_thousand):
+    X, y = three_thousand
+    model = DeepNetClassifier(random_state=0).partial_fit(X, y, classes=[0, 1])
+    model.partial_fit(X[:500], y[:500])
+    assert model.hidden_layer_sizes_ == (100,)
+
+
+def test_auto_dropout_rates_per_layer_follow_the_chosen_depth(three_thousand):
+    X, y = three_thousand
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = _quick(DeepNetClassifier, dropout=(0.1, 0.2, 0.3)).fit(X, y)
+    assert model.hidden_layer_sizes_ == (100, 100, 100)
+    with pytest.raises(ValueError, match="dropout has 3 rates but the network has 1 hidden layers"):
+        _quick(DeepNetClassifier, dropout=(0.1, 0.2, 0.3)).fit(X[:100], y[:100])

@@ -53,6 +53,23 @@ def test_a_fit_that_ends_worse_than_it_started_is_refused(blobs, monkeypatch):
     assert not hasattr(model, "parameters_")
 
 
+def test_a_warm_start_is_judged_against_its_own_first_cost(blobs):
+    """A warm fit on fewer rows has a larger L2 term (alpha / 2m): its cost starts higher than
+    the first fit's. Comparing with the first fit's cost called that a divergence."""
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    model = DeepNetClassifier(max_iter=3, tol=0, warm_start=True, random_state=0).fit(X, y)
+    first_cost = model.loss_curve_[0]
+    model.fit(X[:40], y[:40])
+    assert model.n_iter_ == 6 and model.loss_curve_[3] > 2 * first_cost
+    assert model.loss_curve_[-1] < model.loss_curve_[3]
+    # A warm fit that does climb is still refused, and the previous model kept.
+    before = {name: W.copy() for name, W in model.parameters_.items()}
+    with pytest.raises(DivergenceError, match=r"learning_rate=1000(\.0)? is too large"):
+        model.set_params(solver="gd", learning_rate=1000, max_iter=20).fit(X, y)
+    assert all(np.array_equal(before[name], W) for name, W in model.parameters_.items())
+
+
 def test_a_healthy_fit_is_not_called_divergent():
     X, y = load_breast_cancer(return_X_y=True)
     X = StandardScaler().fit_transform(X)

@@ -407,3 +407,49 @@ def test_a_long_flat_loss_curve_round_trips(data, tmp_path):
 def _outputs(model, X):
     """What a model predicts: probabilities for a classifier, values for a regressor."""
     return model.predict_proba(X) if hasattr(model, "predict_proba") else model.predict(X)
+
+
+def test_an_auto_architecture_round_trips(tmp_path):
+    """hidden_layer_sizes="auto" stays "auto"; the file's weights say which network fit chose."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(3000, 5, random_state=0)
+    model = _fit_without_warnings(DeepNetClassifier(max_iter=1, tol=0, early_stopping=False, random_state=0), X, y)
+    assert model.hidden_layer_sizes_ == (100, 100, 100)
+    skdeep.save(model, tmp_path / "deep.skdeep")
+    loaded = skdeep.load(tmp_path / "deep.skdeep")
+    assert loaded.get_params()["hidden_layer_sizes"] == "auto"
+    assert loaded.hidden_layer_sizes_ == (100, 100, 100)
+    np.testing.assert_array_equal(_outputs(loaded, X), _outputs(model, X))
+
+
+def _set_pair(pairs, key, value):
+    """Set ``key`` in the manifest's list of ``[key, value]`` pairs."""
+    for pair in pairs:
+        if pair[0] == key:
+            pair[1] = value
+
+
+@pytest.mark.parametrize(
+    "n_layers, match",
+    [
+        (3, r"parameters_ in the file holds \['W1', 'W2', 'W3', .*; the network .* has \['W1', 'W2', 'b1'"),
+        (5, r"parameters_ in the file holds .*; the network .* describe has \['W1', 'W2', 'W3', 'W4',"),
+        (10**6, r"n_layers_ in the file is 1000000; the network of 1 hidden layers has 3"),
+    ],
+)
+def test_an_auto_file_whose_layer_count_disagrees_with_its_weights_is_refused(saved, tmp_path, n_layers, match):
+    """With "auto" the sizes come from the weights' declared shapes, which must agree with n_layers_."""
+    _, path = saved  # hidden_layer_sizes=(8, 4): n_layers_ is 4
+
+    def edit(manifest):
+        _set_pair(manifest["params"]["dict"], "hidden_layer_sizes", "auto")
+        _set_pair(manifest["state"]["dict"], "n_layers_", n_layers)
+
+    with pytest.raises(ModelFileError, match=match):
+        skdeep.load(_forge(path, tmp_path / "forged.skdeep", edit))
+    # The same file, "auto" but with its true layer count, is a consistent network.
+    consistent = _forge(
+        path, tmp_path / "auto.skdeep", lambda m: _set_pair(m["params"]["dict"], "hidden_layer_sizes", "auto")
+    )
+    assert skdeep.load(consistent).hidden_layer_sizes_ == (8, 4)

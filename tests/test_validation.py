@@ -113,14 +113,23 @@ def test_logistic_learning_rate_accepts_only_auto_as_text(data):
         (dict(init="glorot"), ValueError, "init must be one of"),
         (dict(hidden_layer_sizes=(10, 0)), ValueError, "hidden_layer_sizes\\[1\\] must be in \\[1, inf\\], got 0"),
         (dict(hidden_layer_sizes=-3), ValueError, "hidden_layer_sizes\\[0\\] must be in \\[1, inf\\], got -3"),
-        (dict(hidden_layer_sizes="big"), TypeError, "hidden_layer_sizes must be a tuple of positive integers"),
+        (dict(hidden_layer_sizes="big"), ValueError, "hidden_layer_sizes must be a tuple of positive .* or 'auto'"),
+        (dict(hidden_layer_sizes=None), TypeError, "hidden_layer_sizes must be a tuple of positive .* or 'auto'"),
         (dict(hidden_layer_sizes=(10.5,)), TypeError, "hidden_layer_sizes\\[0\\] must be an integer"),
         (dict(n_iter_no_change=0), ValueError, "n_iter_no_change must be in"),
         (dict(beta_1=1.0), ValueError, "beta_1 must be in \\[0, 1\\)"),
         (dict(beta_2=-0.1), ValueError, "beta_2 must be in"),
         (dict(epsilon=0), ValueError, "epsilon must be in \\(0"),
         (dict(dropout=1.0), ValueError, r"dropout must be in \[0, 1\), got 1.0"),
-        (dict(dropout=(0.2, 1.5)), ValueError, r"dropout has 2 rates but the network has 1 hidden layers"),
+        (dict(hidden_layer_sizes=(10,), dropout=(0.2, 0.5)), ValueError, r"dropout has 2 rates but .* layers\.$"),
+        # "auto" chooses the depth at fit; the message says how.
+        (
+            dict(dropout=(0.2, 0.5)),
+            ValueError,
+            r"dropout has 2 rates but the network has 1 hidden layers \(hidden_layer_sizes='auto' builds 1 below "
+            "3000 training examples and 3 from there on",
+        ),
+        (dict(dropout=(0.2, 1.5)), ValueError, r"dropout\[1\] must be in \[0, 1\)"),
         (dict(dropout=(1.5,)), ValueError, r"dropout\[0\] must be in \[0, 1\)"),
         (dict(dropout="half"), TypeError, "dropout must be a float or a tuple"),
         (dict(lr_schedule="cosine"), ValueError, "lr_schedule must be one of 'auto', 'constant'"),
@@ -133,6 +142,11 @@ def test_logistic_learning_rate_accepts_only_auto_as_text(data):
         (dict(validation_fraction=1.0), ValueError, "validation_fraction must be in"),
         (dict(scoring=3), ValueError, "scoring must be None, a scorer name or a callable"),
         (dict(solver="lbfgs", dropout=0.2), ValueError, "dropout and input_noise need a stochastic solver"),
+        (
+            dict(solver="lbfgs", hidden_layer_sizes=(5, 5), dropout=(0.1, 0.2)),
+            ValueError,
+            "dropout and input_noise need a stochastic solver",
+        ),
     ],
 )
 def test_invalid_deepnet_hyperparameters_name_the_parameter(data, params, error, match):

@@ -134,7 +134,8 @@ def check_state(estimator, state):
     if missing:
         raise ModelFileError(f"The file's fitted {type(estimator).__name__} lacks {missing}.")
     try:
-        hidden = estimator._spec_hidden_layers()
+        # hidden_layer_sizes="auto": the sizes fit chose, as the file declares them.
+        hidden = estimator._spec_hidden_layers(previous=_declared_hidden_sizes(state))
         batch_norm = estimator._spec_batch_norm()
     except Exception as error:
         raise ModelFileError(f"The file's hyperparameters are invalid: {error}") from None
@@ -170,6 +171,21 @@ def check_values(state):
             raise ModelFileError("classes_ is not sorted and unique, as fit leaves it.")
         if state.get("_multilabel") and not np.array_equal(classes, np.arange(len(classes))):
             raise ModelFileError("classes_ of a multilabel model must be 0, 1, ..., n_labels - 1.")
+
+
+def _declared_hidden_sizes(state):
+    """The hidden layer sizes the shapes of the file's weights declare, or None if they
+    declare none (every shape is then checked against the sizes taken)."""
+    parameters, n_layers = state.get("parameters_"), state.get("n_layers_")
+    if not isinstance(parameters, dict) or not _is_int(n_layers) or not 2 <= n_layers <= len(parameters) + 2:
+        return None
+    sizes = []
+    for l in range(1, n_layers - 1):
+        weights = parameters.get(f"W{l}")
+        if not isinstance(weights, ArrayRef) or len(weights.shape) != 2 or not weights.shape[0] >= 1:
+            return None
+        sizes.append(int(weights.shape[0]))
+    return tuple(sizes)
 
 
 class _Context:
