@@ -328,7 +328,8 @@ class Trainer:
         first_epoch = history.n_iter
         # The divergence checks compare with this fit's first cost: a warm
         # start on other data (or another regularization) has a cost of its
-        # own. The partial_fit calls of one stream share the first chunk's.
+        # own. The partial_fit calls of one stream share the first chunk's
+        # (see _check_divergence for their chunks' differing L2 terms).
         self._reference_epoch = first_epoch if spec.whole_fit else 0
         try:
             # A diverging fit overflows; it is reported as one clear error
@@ -405,13 +406,18 @@ class Trainer:
 
     def _check_divergence(self, cost, learning_rate):
         """A finite cost that climbs far above the run's first one is divergence too."""
-        start = self.history.loss_curve[self._reference_epoch]
+        start, what = self.history.loss_curve[self._reference_epoch], "the cost"
+        if not self.spec.whole_fit:
+            # A partial_fit chunk's L2 term scales with 1 / its size: a small
+            # last chunk is not a divergence. Its fit to the data is compared.
+            cost -= self.network.penalty(self.l2, self.l1)
+            what = "the cost without its regularization term"
         if cost > DIVERGENCE_FACTOR * start and cost > start + 1:
             raise DivergenceError(
                 _divergence_message(
                     learning_rate,
                     self.history.n_iter,
-                    f"the cost climbed from {start:.6g} (epoch {self._reference_epoch + 1}) to {cost:.6g}",
+                    f"{what} climbed from {start:.6g} (epoch {self._reference_epoch + 1}) to {cost:.6g}",
                 )
             )
 

@@ -70,6 +70,28 @@ def test_a_warm_start_is_judged_against_its_own_first_cost(blobs):
     assert all(np.array_equal(before[name], W) for name, W in model.parameters_.items())
 
 
+def test_a_small_last_chunk_of_a_stream_is_not_called_divergent():
+    """A chunk of 5 rows has an L2 term 100 times a 500-row chunk's: partial_fit compares the fit to the data."""
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    model = DeepNetClassifier(random_state=0)
+    for _ in range(5):
+        model.partial_fit(X[:500], y[:500], classes=[0, 1])
+    model.partial_fit(X[500:505], y[500:505])
+    first, last = model.loss_curve_[0], model.loss_curve_[-1]
+    assert last > 10 * first and last > first + 1  # from the L2 term of 5 rows alone
+    assert model.n_iter_ == 6 and model.score(X, y) > 0.95
+
+
+def test_a_climbing_stream_of_partial_fits_is_a_divergence_error():
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    model = DeepNetClassifier(solver="momentum", learning_rate=50, random_state=0)
+    with pytest.raises(DivergenceError, match=r"without its regularization term climbed .* learning_rate=50"):
+        for _ in range(20):
+            model.partial_fit(X, y, classes=[0, 1, 2])
+
+
 def test_a_healthy_fit_is_not_called_divergent():
     X, y = load_breast_cancer(return_X_y=True)
     X = StandardScaler().fit_transform(X)

@@ -85,6 +85,24 @@ def test_initializers_draw_like_the_course(method):
         np.testing.assert_array_equal(network.b[l], 0)
 
 
+@pytest.mark.parametrize("l2, l1", [(0.0, 0.0), (0.3, 0.0), (0.0, 0.2), (0.3, 0.2)])
+def test_penalty_is_the_courses_regularization_term(l2, l1):
+    """``l2/2 sum_l ||W[l]||_F^2 + l1 sum_l |W[l]|``, the biases left out; and the part of the cost it adds."""
+    network = Network((4, 3, 2), "relu", "softmax")
+    initialize_parameters(network, "he", np.random.RandomState(0))
+    network.b[1][...] = 5.0  # biases are not penalized
+    squares = sum(np.sum(network.W[l] ** 2) for l in (1, 2))
+    absolutes = sum(np.sum(np.abs(network.W[l])) for l in (1, 2))
+    assert network.penalty(l2, l1) == pytest.approx(l2 / 2 * squares + l1 * absolutes, rel=1e-12)
+    X, Y = _problem("softmax", 2, np.random.RandomState(1))
+    X = X[:4]
+    r = np.full(X.shape[1], 1 / X.shape[1])
+    ws, grad = network.workspace(X.shape[1]), np.empty(network.n_params)
+    plain = network.cost_and_gradient(X, Y, r, ws, grad)
+    regularized = network.cost_and_gradient(X, Y, r, ws, grad, l2, l1)
+    assert regularized - plain == pytest.approx(network.penalty(l2, l1), rel=1e-9, abs=1e-12)
+
+
 def _problem(output, n_out, rng, m=13):
     X = rng.standard_normal((6, m))
     if output == "softmax":

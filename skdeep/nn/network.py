@@ -323,6 +323,13 @@ class Network:
         dZ -= r * (total + Z_norm * projection)
         dZ *= ws.inv_std[l]
 
+    def penalty(self, l2=0.0, l1=0.0):
+        """The regularization part of the cost at the current weights:
+        ``l2/2 * sum ||W[l]||^2 + l1 * sum |W[l]|``."""
+        weights = self.params[: self.n_weights]
+        total = 0.5 * float(l2) * float(np.dot(weights, weights)) if l2 else 0.0
+        return total + float(l1) * float(np.abs(weights).sum()) if l1 else total
+
     def cost_and_gradient(self, X, Y, r, ws, grad, l2=0.0, l1=0.0, update_batch_norm_stats=False):
         """One forward and backward pass: the cost and its gradient.
 
