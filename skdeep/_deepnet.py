@@ -158,6 +158,7 @@ DeepNetClassifier.__doc__ = (
         early_stopping=_CLASSIFIER_EARLY_STOPPING,
         alpha=DEFAULT_ALPHA,
         alpha_note=_ALPHA_NOTE,
+        hidden_layer_sizes="auto",
     )
     + _CLASS_WEIGHT
     + """

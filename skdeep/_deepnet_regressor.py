@@ -13,6 +13,14 @@ from ._regressor import BaseNetworkRegressor
 DEFAULT_ALPHA = 3.0
 _ALPHA_NOTE = """The classifier's default is 1.5:
         3.0 suits the squared error on a standardized target."""
+#: The regressor keeps MLPRegressor's network: of its benchmark's sets only
+#: cps1988 has 3,000 training examples, and there the classifier's "auto"
+#: (three layers) scored the same R^2 as one layer in 1.7x MLPRegressor's time.
+DEFAULT_HIDDEN_LAYER_SIZES = (100,)
+_HIDDEN_LAYER_SIZES_NOTE = """
+        The regressor's default is ``(100,)``, MLPRegressor's: on the one
+        regression set of the benchmark with 3,000 training examples or
+        more, three layers gave the same :math:`R^2` in more time."""
 _REGRESSOR_SCORING = """    scoring : str, callable or None, default=None
         What early stopping follows: ``None`` for the validation loss (half
         the mean squared error of the standardized targets), or any
@@ -40,7 +48,7 @@ _STANDARDIZE_TARGET = """    standardize_target : bool, default=True
 class DeepNetRegressor(DeepNetworkMixin, BaseNetworkRegressor):
     def __init__(
         self,
-        hidden_layer_sizes="auto",
+        hidden_layer_sizes=DEFAULT_HIDDEN_LAYER_SIZES,
         activation="relu",
         init="auto",
         solver="adam",
@@ -156,6 +164,8 @@ DeepNetRegressor.__doc__ = (
         early_stopping=_REGRESSOR_EARLY_STOPPING,
         alpha=DEFAULT_ALPHA,
         alpha_note=_ALPHA_NOTE,
+        hidden_layer_sizes=DEFAULT_HIDDEN_LAYER_SIZES,
+        hidden_layer_sizes_note=_HIDDEN_LAYER_SIZES_NOTE,
     )
     + _STANDARDIZE_TARGET
     + """

@@ -56,7 +56,7 @@ MLP_SPELLINGS = {
 
 PARAMETERS_DOC = """    Parameters
     ----------
-    hidden_layer_sizes : tuple of int or "auto", default="auto"
+    hidden_layer_sizes : tuple of int or "auto", default={hidden_layer_sizes}
         Number of units of each hidden layer, the course's ``layers_dims``
         without the input and output sizes. ``()`` gives logistic regression.
         ``"auto"`` grows the network with the data: one hidden layer of 100
@@ -64,7 +64,7 @@ PARAMETERS_DOC = """    Parameters
         hidden layers of 100 from 3,000 (more data can fit a deeper network;
         see :doc:`/defaults`). ``partial_fit``, which sees one chunk at a
         time, builds one layer of 100; a warm start keeps the network it
-        continues. The sizes fit chose are ``hidden_layer_sizes_``.
+        continues. The sizes fit chose are ``hidden_layer_sizes_``.{hidden_layer_sizes_note}
     activation : {"relu", "tanh", "sigmoid", "logistic", "leaky_relu", "identity"}, default="relu"
         Activation of the hidden layers (``"logistic"`` is MLPClassifier's
         name for ``"sigmoid"``).
@@ -168,10 +168,13 @@ PARAMETERS_DOC = """    Parameters
 """
 
 
-def parameters_doc(scoring, early_stopping, alpha, alpha_note):
-    """The shared Parameters section, with the estimator's own ``scoring``, ``early_stopping`` and ``alpha``."""
+def parameters_doc(scoring, early_stopping, alpha, alpha_note, hidden_layer_sizes, hidden_layer_sizes_note=""):
+    """The shared Parameters section, with the estimator's own ``scoring``, ``early_stopping``,
+    ``alpha`` and ``hidden_layer_sizes``."""
     return (
-        PARAMETERS_DOC.replace("{scoring}", scoring)
+        PARAMETERS_DOC.replace("{hidden_layer_sizes}", repr(hidden_layer_sizes))
+        .replace("{hidden_layer_sizes_note}", hidden_layer_sizes_note)
+        .replace("{scoring}", scoring)
         .replace("{early_stopping}", early_stopping)
         .replace("{alpha}", repr(alpha))
         .replace("{alpha_note}", alpha_note)

@@ -149,14 +149,18 @@ def _quick(Estimator, **params):
     return Estimator(max_iter=2, tol=0, early_stopping=False, random_state=0, **params)
 
 
+def test_the_classifier_grows_its_network_by_default_and_the_regressor_keeps_mlps():
+    assert DeepNetClassifier().hidden_layer_sizes == "auto"
+    assert DeepNetRegressor().hidden_layer_sizes == (100,)
+
+
 @pytest.mark.parametrize("Estimator", [DeepNetClassifier, DeepNetRegressor])
 def test_auto_hidden_layers_grow_with_the_data(Estimator, three_thousand):
     X, y = three_thousand
-    assert Estimator().hidden_layer_sizes == "auto"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        small = _quick(Estimator).fit(X[:2999], y[:2999])
-        large = _quick(Estimator).fit(X, y)
+        small = _quick(Estimator, hidden_layer_sizes="auto").fit(X[:2999], y[:2999])
+        large = _quick(Estimator, hidden_layer_sizes="auto").fit(X, y)
         fixed = _quick(Estimator, hidden_layer_sizes=(7, 5)).fit(X, y)
     assert small.hidden_layer_sizes_ == AUTO_HIDDEN_LAYERS == (100,)
     assert large.hidden_layer_sizes_ == AUTO_DEEP_HIDDEN_LAYERS == (100, 100, 100)
