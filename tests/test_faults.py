@@ -53,7 +53,7 @@ def test_a_fit_that_ends_worse_than_it_started_is_refused(blobs, monkeypatch):
     assert not hasattr(model, "parameters_")
 
 
-def test_a_warm_start_is_judged_against_its_own_first_cost(blobs):
+def test_a_warm_start_is_judged_against_its_own_first_cost():
     """A warm fit on fewer rows has a larger L2 term (alpha / 2m): its cost starts higher than
     the first fit's. Comparing with the first fit's cost called that a divergence."""
     X, y = load_breast_cancer(return_X_y=True)
