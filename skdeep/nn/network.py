@@ -327,8 +327,12 @@ class Network:
         """The regularization part of the cost at the current weights:
         ``l2/2 * sum ||W[l]||^2 + l1 * sum |W[l]|``."""
         weights = self.params[: self.n_weights]
-        total = 0.5 * float(l2) * float(np.dot(weights, weights)) if l2 else 0.0
-        return total + float(l1) * float(np.abs(weights).sum()) if l1 else total
+        total = 0.0
+        if l2:
+            total += 0.5 * float(l2) * float(np.dot(weights, weights))
+        if l1:
+            total += float(l1) * float(np.abs(weights).sum())
+        return total
 
     def cost_and_gradient(self, X, Y, r, ws, grad, l2=0.0, l1=0.0, update_batch_norm_stats=False):
         """One forward and backward pass: the cost and its gradient.
@@ -369,11 +373,11 @@ class Network:
             weights, weight_grad = self.params[: self.n_weights], grad[: self.n_weights]
             scratch = self._weight_scratch()
         if l2:
-            cost += 0.5 * l2 * float(np.dot(weights, weights))
+            cost += self.penalty(l2=l2)
             np.multiply(weights, l2, out=scratch)
             weight_grad += scratch
         if l1:
-            cost += l1 * float(np.abs(weights).sum())
+            cost += self.penalty(l1=l1)
             np.sign(weights, out=scratch)
             scratch *= l1
             weight_grad += scratch
