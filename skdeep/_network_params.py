@@ -226,9 +226,10 @@ class DeepNetworkMixin:
         )
         check_number(self.decay_steps, "decay_steps", integer=True, low=1)
         check_number(self.alpha_l1, "alpha_l1", low=0)
+        dropout = self._dropout_rates()
         fixed_layers = self._fixed_hidden_layers()
-        # With "auto", the depth (and so the length a dropout tuple needs) is known at fit.
-        self._spec_keep_prob(len(fixed_layers) if fixed_layers is not None else None)
+        if fixed_layers is not None:  # with "auto", the depth a tuple must match is known at fit
+            self._spec_keep_prob(len(fixed_layers))
         check_number(self.input_noise, "input_noise", low=0)
         for flag in ("batch_norm", "shuffle", "warm_start"):
             if not isinstance(getattr(self, flag), (bool, np.bool_)):
@@ -238,7 +239,7 @@ class DeepNetworkMixin:
         check_number(self.validation_fraction, "validation_fraction", low=0, low_open=True, high=1, high_open=True)
         if self.scoring is not None and not isinstance(self.scoring, str) and not callable(self.scoring):
             raise ValueError(f"scoring must be None, a scorer name or a callable; got {self.scoring!r}.")
-        if self.solver == "lbfgs" and (self.input_noise > 0 or self._uses_dropout()):
+        if self.solver == "lbfgs" and (self.input_noise > 0 or np.any(np.asarray(dropout) > 0)):
             raise ValueError(
                 "solver='lbfgs' minimizes one deterministic full-batch cost; dropout and input_noise "
                 "need a stochastic solver (gd, momentum, rmsprop, adagrad or adam)."
@@ -298,14 +299,23 @@ class DeepNetworkMixin:
             return Adagrad(n_params, dtype, epsilon=self.epsilon)
         return Adam(n_params, dtype, beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
 
-    def _spec_keep_prob(self, n_hidden):
-        """Keep probabilities of ``n_hidden`` hidden layers (``None`` layers: only check the rates)."""
+    def _dropout_rates(self):
+        """``dropout`` checked: one rate for every hidden layer, or a tuple of one per layer."""
         rates = self.dropout
         if isinstance(rates, numbers.Real) and not isinstance(rates, bool):
             check_number(rates, "dropout", low=0, high=1, high_open=True)
-            return None if rates == 0 or n_hidden is None else (1.0 - rates,) * n_hidden
+            return rates
         rates = check_sequence(rates, "dropout", "a float or a tuple of floats (one per hidden layer)")
-        if n_hidden is not None and len(rates) != n_hidden:
+        for i, rate in enumerate(rates):
+            check_number(rate, f"dropout[{i}]", low=0, high=1, high_open=True)
+        return rates
+
+    def _spec_keep_prob(self, n_hidden):
+        """Dropout's keep probability for each of ``n_hidden`` hidden layers (None: no dropout)."""
+        rates = self._dropout_rates()
+        if not isinstance(rates, tuple):
+            return None if rates == 0 else (1.0 - rates,) * n_hidden
+        if len(rates) != n_hidden:
             chosen = ""
             if self._fixed_hidden_layers() is None:
                 chosen = (
@@ -316,18 +326,7 @@ class DeepNetworkMixin:
             raise ValueError(
                 f"dropout has {len(rates)} rates but the network has {n_hidden} hidden layers{chosen}."
             )
-        for i, rate in enumerate(rates):
-            check_number(rate, f"dropout[{i}]", low=0, high=1, high_open=True)
-        if n_hidden is None or all(rate == 0 for rate in rates):
-            return None
-        return tuple(1.0 - rate for rate in rates)
-
-    def _uses_dropout(self):
-        """Whether any hidden layer drops units (the rates already checked)."""
-        rates = self.dropout
-        if isinstance(rates, numbers.Real) and not isinstance(rates, bool):
-            return rates > 0
-        return any(rate > 0 for rate in rates)
+        return None if all(rate == 0 for rate in rates) else tuple(1.0 - rate for rate in rates)
 
     def _spec_batch_norm(self):
         return bool(self.batch_norm)
