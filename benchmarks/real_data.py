@@ -9,6 +9,7 @@ Usage::
     python benchmarks/real_data.py --sets iris,credit      # some sets only
     python benchmarks/real_data.py --set alpha=1e-3 --set "hidden_layer_sizes=(64, 32)"
     python benchmarks/real_data.py --models skdeep,mlp     # some models only
+    python benchmarks/real_data.py --seeds 0,1,2           # pooled over three seeds
     python benchmarks/real_data.py --output table.md --json folds.json
 
 The data sets (benchmarks/datasets.py) ship inside installed packages; nothing
@@ -18,7 +19,10 @@ columns one-hot encoded (``handle_unknown="ignore"``, a missing value is a
 category of its own). Cross-validation: 5-fold ``StratifiedKFold`` for
 classification, ``KFold`` for regression, shuffled with ``random_state=0``;
 the models that draw random numbers get ``random_state=0`` too, so that a run
-is repeatable. Only the model's ``fit`` is timed (the preprocessing is done
+is repeatable. ``--seeds 0,1,2`` repeats the cross-validation with each seed
+(for the folds' shuffle and every model alike) and pools the folds: each set's
+figure is then the mean over 3 x 5 folds, so that a difference between two
+models on one set is not one initialization's luck. Only the model's ``fit`` is timed (the preprocessing is done
 once per fold, the same for every model), under one BLAS and one OpenMP thread
 for every model (threadpoolctl), taking the models in turns within each fold
 so that a burst of load on a shared machine hits them alike. Warnings raised
@@ -76,7 +80,7 @@ try:  # being added in parallel; the benchmark runs without it and says so
 except ImportError:
     DeepNetRegressor = None
 
-SEED = 0
+SEED = 0  # the default random_state of the folds and the models (--seeds)
 ACCURACY_TIE = 0.5  # accuracy points: |skdeep - MLP| within this is a tie (issue 14)
 R2_TIE = 0.01  # R^2: |skdeep - MLP| within this is a tie ("within noise")
 
@@ -87,16 +91,17 @@ QUICK_SETS = {
 
 # The models, by the name used on the command line. The skdeep one takes the --set overrides.
 CLASSIFIERS = {
-    "skdeep": lambda overrides: DeepNetClassifier(random_state=SEED).set_params(**overrides),
-    "mlp": lambda overrides: MLPClassifier(max_iter=500, random_state=SEED),
-    "logreg": lambda overrides: LogisticRegression(max_iter=5000),
-    "hgb": lambda overrides: HistGradientBoostingClassifier(random_state=SEED),
+    "skdeep": lambda overrides, seed: DeepNetClassifier(random_state=seed).set_params(**overrides),
+    "mlp": lambda overrides, seed: MLPClassifier(max_iter=500, random_state=seed),
+    "logreg": lambda overrides, seed: LogisticRegression(max_iter=5000),
+    "hgb": lambda overrides, seed: HistGradientBoostingClassifier(random_state=seed),
 }
 REGRESSORS = {
-    "skdeep": lambda overrides: DeepNetRegressor(random_state=SEED).set_params(**overrides),
-    "mlp": lambda overrides: MLPRegressor(max_iter=5000, random_state=SEED),  # converges, except on diabetes (README)
-    "ridge": lambda overrides: Ridge(),
-    "hgb": lambda overrides: HistGradientBoostingRegressor(random_state=SEED),
+    "skdeep": lambda overrides, seed: DeepNetRegressor(random_state=seed).set_params(**overrides),
+    # MLPRegressor converges, except on diabetes (README).
+    "mlp": lambda overrides, seed: MLPRegressor(max_iter=5000, random_state=seed),
+    "ridge": lambda overrides, seed: Ridge(),
+    "hgb": lambda overrides, seed: HistGradientBoostingRegressor(random_state=seed),
 }
 LABELS = {
     "skdeep": "skdeep",
@@ -136,6 +141,14 @@ class ModelResult:
     messages: Counter = field(default_factory=Counter)
     error: str | None = None
 
+    def pool(self, other):
+        """Add another seed's folds to these (an error in either stays)."""
+        for what in ("scores", "log_losses", "fit_times", "iterations"):
+            getattr(self, what).extend(getattr(other, what))
+        self.warnings.update(other.warnings)
+        self.messages.update(other.messages)
+        self.error = self.error or other.error
+
     def mean(self, what):
         values = getattr(self, what)
         return float(np.mean(values)) if values and self.error is None else math.nan
@@ -148,16 +161,28 @@ def _iterations(model):
     return float(np.max(n_iter))
 
 
-def run_set(entry, model_names, factories, overrides, n_folds, progress):
-    """Cross-validate every model on one data set; return ``{model: ModelResult}``."""
+def run_set(entry, model_names, factories, overrides, n_folds, progress, seeds=(SEED,)):
+    """Cross-validate every model on one data set, once per seed, the folds of
+    every seed pooled; return ``(X, y, {model: ModelResult})``."""
     X, y = entry.load()
     if len(X) != entry.n_rows:
         progress(f"  note: {entry.name} has {len(X)} rows, the registry says {entry.n_rows}")
+    results = {name: ModelResult() for name in model_names}
+    for seed in seeds:
+        if len(seeds) > 1:
+            progress(f"  {entry.name}, seed {seed}")
+        for name, result in _cross_validate(entry, X, y, model_names, factories, overrides, n_folds, progress, seed):
+            results[name].pool(result)
+    return X, y, results
+
+
+def _cross_validate(entry, X, y, model_names, factories, overrides, n_folds, progress, seed):
+    """One seed's cross-validation: the folds' shuffle and every model take ``seed``."""
     if entry.task == CLASSIFICATION:
-        cv = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=SEED)
+        cv = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
         labels = np.unique(y)
     else:
-        cv = KFold(n_splits=n_folds, shuffle=True, random_state=SEED)
+        cv = KFold(n_splits=n_folds, shuffle=True, random_state=seed)
     results = {name: ModelResult() for name in model_names}
     for fold, (train, test) in enumerate(cv.split(X, y)):
         prep = preprocessor(X).fit(X.iloc[train])
@@ -167,7 +192,7 @@ def run_set(entry, model_names, factories, overrides, n_folds, progress):
             result = results[name]
             if result.error is not None:
                 continue
-            model = factories[name](overrides)
+            model = factories[name](overrides, seed)
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
@@ -200,7 +225,7 @@ def run_set(entry, model_names, factories, overrides, n_folds, progress):
                 if results[name].error is None and results[name].scores
             )
         )
-    return X, y, results
+    return results.items()
 
 
 # ---------------------------------------------------------------------------
@@ -339,7 +364,13 @@ def _git_commit():
         return "unknown"
 
 
-def report(task, run_sets, data_info, results, model_names, overrides, n_folds, elapsed):
+def _seeds_text(seeds):
+    if len(seeds) == 1:
+        return f"random_state={seeds[0]}"
+    return f"random_state {', '.join(map(str, seeds))} (folds and models), their {len(seeds)} runs' folds pooled"
+
+
+def report(task, run_sets, data_info, results, model_names, overrides, n_folds, elapsed, seeds=(SEED,)):
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
     lines = [
         f"## Real data: {task}",
@@ -351,7 +382,7 @@ def report(task, run_sets, data_info, results, model_names, overrides, n_folds, 
         f"- skdeep overrides (`--set`): {overrides if overrides else 'none (defaults)'}",
         *([f"- {note}"] if (note := _missing_model_note(task, model_names)) else []),
         f"- {n_folds}-fold {'stratified ' if task == CLASSIFICATION else ''}cross-validation, shuffled, "
-        f"random_state={SEED}; {len(run_sets)} sets in {elapsed:.0f} s",
+        f"{_seeds_text(seeds)}; {len(run_sets)} sets in {elapsed:.0f} s",
         "",
     ]
     models = [LABELS[m] for m in model_names]
@@ -486,6 +517,11 @@ def main(argv=None):
     )
     parser.add_argument("--models", help="comma-separated models: skdeep, mlp, logreg or ridge, hgb (default: all)")
     parser.add_argument("--folds", type=int, help="number of folds (default 5, 3 with --quick)")
+    parser.add_argument(
+        "--seeds",
+        default=str(SEED),
+        help="comma-separated random_state values for the folds and the models; several are pooled (default: 0)",
+    )
     parser.add_argument("--output", help="also write the Markdown report to this file")
     parser.add_argument("--json", help="also write the fold-by-fold results to this JSON file")
     args = parser.parse_args(argv)
@@ -503,7 +539,7 @@ def main(argv=None):
             model_names.remove("skdeep")
         else:
             try:  # a misspelt --set fails now, not after an hour
-                factories["skdeep"](overrides)
+                factories["skdeep"](overrides, SEED)
             except ValueError as exc:
                 raise SystemExit(f"--set: {exc}") from exc
     if not model_names:
@@ -519,6 +555,12 @@ def main(argv=None):
     else:
         run_sets = names(task, args.half if task == CLASSIFICATION else "all")
     n_folds = args.folds or (3 if args.quick else 5)
+    try:
+        seeds = tuple(int(seed) for seed in args.seeds.split(",") if seed.strip())
+    except ValueError:
+        raise SystemExit(f"--seeds expects integers separated by commas, got {args.seeds!r}") from None
+    if not seeds or len(set(seeds)) != len(seeds) or min(seeds) < 0:
+        raise SystemExit(f"--seeds expects distinct non-negative integers, got {args.seeds!r}")
 
     def progress(message):
         print(message, file=sys.stderr, flush=True)
@@ -529,7 +571,7 @@ def main(argv=None):
         for s in run_sets:
             entry = DATASETS[s]
             progress(f"{s} ({entry.source})")
-            X, y, results[s] = run_set(entry, model_names, factories, overrides, n_folds, progress)
+            X, y, results[s] = run_set(entry, model_names, factories, overrides, n_folds, progress, seeds)
             data_info[s] = {
                 "rows": len(X),
                 "classes": int(y.nunique()) if task == CLASSIFICATION else None,
@@ -537,7 +579,7 @@ def main(argv=None):
             }
     elapsed = time.perf_counter() - start
 
-    text = report(task, run_sets, data_info, results, model_names, overrides, n_folds, elapsed)
+    text = report(task, run_sets, data_info, results, model_names, overrides, n_folds, elapsed, seeds)
     print(text)
     if args.output:
         Path(args.output).write_text(text + "\n")
@@ -546,6 +588,7 @@ def main(argv=None):
             "task": task,
             "overrides": {k: repr(v) for k, v in overrides.items()},
             "folds": n_folds,
+            "seeds": list(seeds),
             "sets": {
                 s: {
                     "half": DATASETS[s].half,
