@@ -16,6 +16,7 @@ a mix, and a fit that fails leaves the estimator exactly as it was.
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 import os
 import warnings
@@ -199,17 +200,20 @@ class BaseNetwork(BaseEstimator):
         sample_weight = self._example_weights(X, Y, sample_weight)
         if not partial:
             self._check_trainable(Y, sample_weight)
-        validation = None
+        validation, rows = None, None
         n_samples = X.shape[0]
         early_stopping = not partial and self._early_stopping_on(n_samples)
+        # From the data fit was given: LogisticRegressionGD's step depends on
+        # X, the networks' does not, and only the networks hold rows out.
+        learning_rate = self._spec_learning_rate(X, sample_weight, Y.shape[0], partial)
         if partial:
             self._reset_validation_attributes()  # one epoch on a chunk: nothing is held out
         else:
-            X, y, Y, sample_weight, validation = self._validation_data(
+            rows, y, Y, sample_weight, validation = self._validation_data(
                 X_in, X, y, Y, sample_weight, X_val, y_val, sample_weight_val, early_stopping
             )
-        learning_rate = self._spec_learning_rate(X, sample_weight, Y.shape[0], partial)
-        spec = self._spec_run(X.shape[0], learning_rate, partial, early_stopping)
+        data = TrainingData(X, Y, sample_weight, rows)
+        spec = self._spec_run(data.n_samples, learning_rate, partial, early_stopping)
         # Sized by the examples fit was given (before any validation split).
         hidden = self._spec_hidden_layers(
             None if partial else n_samples, getattr(self, "hidden_layer_sizes_", None) if warm else None
@@ -236,9 +240,12 @@ class BaseNetwork(BaseEstimator):
         callbacks = fit_context(self, spec.max_epochs)
         reporter = None
         if callbacks is not None:
-            callbacks.call_on_fit_task_begin(estimator=self, X=X, y=y)
-            reporter = EpochReporter(callbacks, self, X, y)
-        data = TrainingData(X, Y, sample_weight)
+            # The callbacks' X is the training examples as one array, given
+            # lazily: with rows held out, they are copied only if a callback
+            # asks for X, and then once.
+            training_X = functools.cache(data.training_X)
+            callbacks.call_on_fit_task_begin(estimator=self, X=training_X, y=y)
+            reporter = EpochReporter(callbacks, self, training_X, y)
         trainer = Trainer(network, optimizer, data, spec, history, rng, validation, reporter)
         first_epoch = history.n_iter
         try:
@@ -254,7 +261,7 @@ class BaseNetwork(BaseEstimator):
             raise
         self._record(network, optimizer, history, rng, spec)
         if callbacks is not None:
-            callbacks.call_on_fit_task_end(estimator=self, X=X, y=y, reconstruction_attributes={})
+            callbacks.call_on_fit_task_end(estimator=self, X=training_X, y=y, reconstruction_attributes={})
 
     def _train(self, trainer, partial):
         """Run the trainer: scipy's L-BFGS, or epochs of the optimizer's steps."""
@@ -334,10 +341,16 @@ class BaseNetwork(BaseEstimator):
         """Refuse data that cannot train a model (a classifier's single class)."""
 
     def _validation_data(self, X_in, X, y, Y, sample_weight, X_val, y_val, sample_weight_val, early_stopping):
-        """The held-out set monitored each epoch: given, split off, or none."""
+        """The held-out set monitored each epoch: given, split off, or none.
+
+        Returns ``(rows, y, Y, sample_weight, validation)``: the rows of ``X``
+        that train (None: all of them) and their targets and weights. The
+        training rows of ``X`` are not copied: the trainer gathers its batches
+        through ``rows``.
+        """
         if X_val is None and y_val is None and not early_stopping:
             self._reset_validation_attributes()
-            return X, y, Y, sample_weight, None
+            return None, y, Y, sample_weight, None
         if (X_val is None) != (y_val is None):
             raise ValueError("X_val and y_val must be passed together.")
         if getattr(self, "solver", None) == "lbfgs":
@@ -347,7 +360,7 @@ class BaseNetwork(BaseEstimator):
                 "(adam, gd, momentum, rmsprop or adagrad)."
             )
         if X_val is not None:
-            X_val_in = X_val
+            rows, X_val_in = None, X_val
             X_val, y_val = self._validate_training_data(X_val, y_val, reset=False)
             self._check_validation_targets(y_val)
             Y_val = self._encode_targets(y_val, X.dtype)
@@ -359,7 +372,7 @@ class BaseNetwork(BaseEstimator):
             train, held_out = self._split_indices(y)
             # Y is (n_outputs, m) stored by example: take examples as rows of Y^T.
             X_val, y_val, Y_val, weight_val = X[held_out], y[held_out], Y.T[held_out].T, sample_weight[held_out]
-            X, y, Y, sample_weight = X[train], y[train], Y.T[train].T, sample_weight[train]
+            rows, y, Y, sample_weight = train, y[train], Y.T[train].T, sample_weight[train]
             # A data frame's rows, for a scorer: predict then sees the column names fit saw.
             X_val_in = _safe_indexing(X_in, held_out) if hasattr(X_in, "columns") else X_val
             if not weight_val.sum() > 0:
@@ -368,7 +381,7 @@ class BaseNetwork(BaseEstimator):
                     "class_weight); raise validation_fraction or pass X_val and y_val."
                 )
         score_network = self._network_scorer(X_val_in, y_val, weight_val)
-        return X, y, Y, sample_weight, Validation(X_val, Y_val, weight_val, score_network)
+        return rows, y, Y, sample_weight, Validation(X_val, Y_val, weight_val, score_network)
 
     def _reset_validation_attributes(self):
         """A fit without a validation set: MLPClassifier's ``None``s."""

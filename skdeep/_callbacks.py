@@ -36,7 +36,9 @@ class EpochReporter:
     """Tells scikit-learn's callbacks when each epoch begins and ends.
 
     The trainer knows only ``begin_epoch()`` and ``end_epoch(network)``; this
-    glue holds the estimator and data the callbacks are given.
+    glue holds the estimator and data the callbacks are given (``X`` may be a
+    callable returning it: the callback context calls it only for a hook
+    that takes ``X``).
     """
 
     def __init__(self, context, estimator, X, y):

@@ -267,7 +267,7 @@ class LogisticRegressionGD(BaseNetworkClassifier):
         if partial or self._resolved_solver() == "gd":
             return super()._train(trainer, partial)
         network, data = trainer.network, trainer.data
-        X, Y = data.X, data.Y
+        X, Y = data.training_X(), data.Y
         r = _shares(data.sample_weight)
         center, column_scale = standardization(X, r)
         l2 = _l2_coefficient(self.alpha, data.sample_weight)

@@ -150,13 +150,28 @@ STOP_REASONS = {
 class TrainingData:
     """Training inputs in scikit-learn's layout, and targets in the course's.
 
-    ``X`` is ``(m, n_x)`` (rows are examples), ``Y`` is ``(n_out, m)`` and
-    ``sample_weight`` is ``(m,)``, positive in total.
+    ``X`` has one row per example. ``rows``, when given, are the rows of
+    ``X`` that train, in order (early stopping holds the others out): the
+    batches are gathered from ``X`` through them, so that the training
+    rows, most of a large data set, are never copied as a whole. Without
+    ``rows`` every row of ``X`` trains. For the ``m`` training examples,
+    ``Y`` is ``(n_out, m)`` and ``sample_weight`` is ``(m,)``, positive in
+    total.
     """
 
     X: object
     Y: np.ndarray
     sample_weight: np.ndarray
+    rows: np.ndarray | None = None
+
+    @property
+    def n_samples(self):
+        """The course's m, the number of training examples (whatever their weights)."""
+        return self.X.shape[0] if self.rows is None else self.rows.shape[0]
+
+    def training_X(self):
+        """The training examples as one ``(m, n_x)`` array: ``X`` itself, or a copy of its ``rows``."""
+        return self.X if self.rows is None else self.X[self.rows]
 
     @property
     def total_weight(self):
@@ -206,6 +221,7 @@ class Trainer:
         self.best_stats = None
         self._workspaces = {}
         self._gathered = {}
+        self._full_batch_X = None
         weight = data.sample_weight
         self._equal_weights = bool(np.all(weight == weight[0]))
         self._cached_shares = {}
@@ -226,29 +242,38 @@ class Trainer:
         ``share`` the batch's share of the epoch. A shuffled batch's arrays are
         buffers that the next batch overwrites.
         """
-        X, Y = self.data.X, self.data.Y
-        n_samples = X.shape[0]
+        X, Y, X_rows = self.data.X, self.data.Y, self.data.rows
+        n_samples = self.data.n_samples
         batch_size = self.spec.batch_size
         if batch_size >= n_samples:
-            # Full batch, the course's setting: X.T is a view of the input.
-            yield X.T, Y, *self._batch_shares(slice(None), n_samples)
+            # Full batch, the course's setting: X.T is a view of the input
+            # (of the training rows' one copy, when some rows are held out).
+            if self._full_batch_X is None:
+                self._full_batch_X = self.data.training_X()
+            yield self._full_batch_X.T, Y, *self._batch_shares(slice(None), n_samples)
             return
         Y_rows = Y.T  # one row per example, like X: batches are row selections
         order = self.rng.permutation(n_samples) if self.spec.shuffle else None
+        # A batch's positions index Y and the weights; X_rows maps them to rows of X.
+        if X_rows is None:
+            X_order = order
+        else:
+            X_order = X_rows if order is None else X_rows[order]
         for start in range(0, n_samples, batch_size):
             stop = min(start + batch_size, n_samples)
             rows = slice(start, stop) if order is None else order[start:stop]
+            x_rows = rows if X_order is None else X_order[start:stop]
             shares = self._batch_shares(rows, stop - start)
             if shares is None:
                 continue  # only zero-weight examples: nothing to learn from
             if order is None or sp.issparse(X):
-                X_batch, Y_batch = X[rows], Y_rows[rows]
+                X_batch, Y_batch = X[x_rows], Y_rows[rows]
             else:
                 # Shuffled rows are copied into buffers reused from batch to batch.
                 # (mode="clip": the indices are valid, and take's default mode
                 # would first write to a temporary copy of ``out``.)
                 X_batch, Y_batch = self._gather_buffers(stop - start)
-                X.take(rows, axis=0, out=X_batch, mode="clip")
+                X.take(x_rows, axis=0, out=X_batch, mode="clip")
                 Y_rows.take(rows, axis=0, out=Y_batch, mode="clip")
             yield X_batch.T, Y_batch.T, *shares
 
@@ -368,7 +393,7 @@ class Trainer:
                 cost = self.epoch(learning_rate)
             history.loss_curve.append(cost)
             history.n_iter += 1
-            history.t += self.data.X.shape[0]
+            history.t += self.data.n_samples
             history.best_loss = min(history.best_loss, cost)
             self._check_divergence(cost, learning_rate)
             previous_best = history.best_score
@@ -486,6 +511,8 @@ class Trainer:
         )
 
     def _outputs_finite(self):
+        # All of X, held-out rows included: the model a fit leaves must be
+        # finite on every row the fit was given.
         network, X = self.network, self.data.X
         if not np.all(np.isfinite(network.params)):
             return False
@@ -533,9 +560,9 @@ class Trainer:
     def run_lbfgs(self):
         """Minimize the full-batch cost with scipy's L-BFGS-B (no learning rate)."""
         spec, history, network = self.spec, self.history, self.network
-        X_t = self.data.X.T
+        X_t = self.data.training_X().T
         r = self.data.sample_weight / self.data.total_weight
-        ws = self._workspace(self.data.X.shape[0])
+        ws = self._workspace(X_t.shape[1])
         grad = self.grad
         last_cost = [np.nan]
 
@@ -551,7 +578,7 @@ class Trainer:
             cost = float(intermediate_result.fun)
             history.loss_curve.append(cost)
             history.n_iter += 1
-            history.t += self.data.X.shape[0]
+            history.t += self.data.n_samples
             history.best_loss = min(history.best_loss, cost)
             history.best_epoch = history.n_iter
             self.best_params = np.array(intermediate_result.x, dtype=network.dtype)  # a copy: scipy may reuse x
@@ -604,7 +631,7 @@ class Trainer:
         def record(cost):
             history.loss_curve.append(cost)
             history.n_iter += 1
-            history.t += self.data.X.shape[0]
+            history.t += self.data.n_samples
             history.best_loss = min(history.best_loss, cost)
             history.best_epoch = history.n_iter
             if spec.verbose:
@@ -618,7 +645,7 @@ class Trainer:
 
         try:
             with np.errstate(over="ignore", under="ignore", invalid="ignore"), blas_threads_for(
-                self.network, self.data.X.shape[0]
+                self.network, self.data.n_samples
             ):
                 converged = solve(record)
         except KeyboardInterrupt:

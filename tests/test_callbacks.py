@@ -36,6 +36,40 @@ class StopAfter:
         self.torn_down = True
 
 
+class RecordsData:
+    """A callback whose hooks ask for X and y, keeping what they were given."""
+
+    def setup(self, estimator, context):
+        self.seen = []
+
+    def on_fit_task_begin(self, estimator, context, *, X, y):
+        self.seen.append((X, y))
+
+    def on_fit_task_end(self, estimator, context, *, X, y):
+        self.seen.append((X, y))
+        return False
+
+    def teardown(self, estimator, context):
+        pass
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 3 epochs are enough here
+def test_callbacks_are_shown_the_training_rows_when_early_stopping_holds_some_out(blobs):
+    X, y = blobs
+    recorder = RecordsData()
+    model = DeepNetClassifier(max_iter=3, early_stopping=True, random_state=0).set_callbacks(recorder)
+    model.fit(X, y)
+    # The fit's and the 3 epochs' begin and end: 8 hooks, one copy of the 81 training rows.
+    assert len(recorder.seen) == 8
+    X_train, y_train = recorder.seen[0]
+    assert X_train.shape == (81, 4) and y_train.shape == (81,)
+    assert all(seen_X is X_train and seen_y is y_train for seen_X, seen_y in recorder.seen)
+    # Each row is a row of X, with its own label, and none is held out twice.
+    index = [int(np.flatnonzero((X == row).all(axis=1))[0]) for row in X_train]
+    assert len(set(index)) == 81
+    np.testing.assert_array_equal(y[index], y_train)
+
+
 def _epoch_scores(monitor):
     return [entry["accuracy"] for entry in monitor.get_logs().data if entry["task_name"] == "epoch"]
 

@@ -1,5 +1,6 @@
 """The course's second part: optimizers, schedules, regularization, dev sets, incremental training."""
 
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -216,13 +217,37 @@ def test_early_stopping_splits_off_validation_fraction(moons, monkeypatch):
     original = skdeep._training.Trainer.__init__
 
     def spy(self, network, optimizer, data, spec, history, rng, validation, *args, **kwargs):
-        sizes.append((data.X.shape[0], validation.X.shape[0]))
+        sizes.append((data.n_samples, data.Y.shape[1], data.sample_weight.shape[0], validation.X.shape[0]))
+        # The training rows are read from the validated input, not copied.
+        assert data.X.shape[0] == 300 and len(np.unique(data.rows)) == 225
+        assert not np.isin(data.rows, held_out_rows(validation, data.X)).any()
         original(self, network, optimizer, data, spec, history, rng, validation, *args, **kwargs)
+
+    def held_out_rows(validation, X):
+        return [int(np.flatnonzero((X == row).all(axis=1))[0]) for row in validation.X]
 
     monkeypatch.setattr(skdeep._training.Trainer, "__init__", spy)
     monkeypatch.setattr(skdeep._base, "Trainer", skdeep._training.Trainer)
     _moons_net(early_stopping=True, validation_fraction=0.25, max_iter=2).fit(X, y)
-    assert sizes == [(225, 75)]
+    assert sizes == [(225, 225, 225, 75)]
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_early_stopping_does_not_copy_the_training_rows():
+    """The split copies the held-out tenth; the nine tenths that train are read in place."""
+    X = np.random.RandomState(0).standard_normal((20_000, 50))  # 8 MB
+    y = (X[:, 0] > 0).astype(int)
+    model = DeepNetClassifier(hidden_layer_sizes=(16,), max_iter=1, early_stopping=True, random_state=0)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        model.fit(X, y)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert len(model.validation_scores_) == 1
+    # A copy of the training rows alone would be 0.9 X.nbytes.
+    assert peak < 0.5 * X.nbytes
 
 
 # -- warm start and partial_fit ------------------------------------------------------
