@@ -166,7 +166,7 @@ class TrainingData:
 
     @property
     def n_samples(self):
-        """The course's m, the number of training examples (whatever their weights)."""
+        """The number of training examples (rows of X that train), whatever their weights."""
         return self.X.shape[0] if self.rows is None else self.rows.shape[0]
 
     def training_X(self):
