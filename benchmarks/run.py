@@ -925,6 +925,18 @@ def workload_c(settings, report):
     report.check("C", "wide full batch: skdeep f32 / course loop f64", ratio(per_iter["skdeep f32"], ref), "<=", 0.3)
 
 
+def peak_extra_mb(fn):
+    """The peak memory ``fn()`` allocates beyond what is already there, in MB (tracemalloc)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        fn()
+        return (tracemalloc.get_traced_memory()[1] - before) / MB
+    finally:
+        tracemalloc.stop()
+
+
 def workload_d(settings, report):
     """D. predict_proba on many float32 rows: peak extra memory (tracemalloc) and time.
 
@@ -941,14 +953,7 @@ def workload_d(settings, report):
             "skdeep DeepNetClassifier": skdeep_b(hidden=(256, 128), epochs=1).fit(X_small, y_small),
             "sklearn MLPClassifier": mlp_b(hidden=(256, 128), epochs=1).fit(X_small, y_small),
         }
-    peaks = {}
-    for name, model in models.items():
-        gc.collect()
-        tracemalloc.start()
-        before = tracemalloc.get_traced_memory()[0]
-        model.predict_proba(X_big)
-        peaks[name] = (tracemalloc.get_traced_memory()[1] - before) / MB
-        tracemalloc.stop()
+    peaks = {name: peak_extra_mb(lambda m=model: m.predict_proba(X_big)) for name, model in models.items()}
     times = race(
         {name: (lambda m=model: m.predict_proba(X_big)) for name, model in models.items()}, settings.repeats - 1
     )
@@ -978,15 +983,8 @@ def early_stopping_memory(settings, report):
         "skdeep DeepNetClassifier": skdeep_b(epochs=1).set_params(early_stopping=True),
         "sklearn MLPClassifier": mlp_b(epochs=1).set_params(early_stopping=True),
     }
-    peaks = {}
-    for name, model in fits.items():
-        gc.collect()
-        tracemalloc.start()
-        before = tracemalloc.get_traced_memory()[0]
-        with quiet():
-            model.fit(X, y)
-        peaks[name] = (tracemalloc.get_traced_memory()[1] - before) / MB
-        tracemalloc.stop()
+    with quiet():
+        peaks = {name: peak_extra_mb(lambda m=model: m.fit(X, y)) for name, model in fits.items()}
     input_mb = X.nbytes / MB
     rows = [[name, f"{peaks[name]:.1f} MB", f"{peaks[name] / input_mb:.2f}x"] for name in fits]
     report.add(

@@ -16,7 +16,6 @@ a mix, and a fit that fails leaves the estimator exactly as it was.
 from __future__ import annotations
 
 import copy
-import functools
 import itertools
 import os
 import warnings
@@ -242,8 +241,8 @@ class BaseNetwork(BaseEstimator):
         if callbacks is not None:
             # The callbacks' X is the training examples as one array, given
             # lazily: with rows held out, they are copied only if a callback
-            # asks for X, and then once.
-            training_X = functools.cache(data.training_X)
+            # asks for X (TrainingData keeps that one copy).
+            training_X = data.training_X
             callbacks.call_on_fit_task_begin(estimator=self, X=training_X, y=y)
             reporter = EpochReporter(callbacks, self, training_X, y)
         trainer = Trainer(network, optimizer, data, spec, history, rng, validation, reporter)

@@ -163,6 +163,7 @@ class TrainingData:
     Y: np.ndarray
     sample_weight: np.ndarray
     rows: np.ndarray | None = None
+    _training_X: object = field(default=None, init=False, repr=False)
 
     @property
     def n_samples(self):
@@ -170,8 +171,13 @@ class TrainingData:
         return self.X.shape[0] if self.rows is None else self.rows.shape[0]
 
     def training_X(self):
-        """The training examples as one ``(m, n_x)`` array: ``X`` itself, or a copy of its ``rows``."""
-        return self.X if self.rows is None else self.X[self.rows]
+        """The training examples as one ``(m, n_x)`` array: ``X`` itself, or a copy of
+        its ``rows``, made on the first call (a full-batch step or a callback needs it)."""
+        if self.rows is None:
+            return self.X
+        if self._training_X is None:
+            self._training_X = self.X[self.rows]
+        return self._training_X
 
     @property
     def total_weight(self):
@@ -221,7 +227,6 @@ class Trainer:
         self.best_stats = None
         self._workspaces = {}
         self._gathered = {}
-        self._full_batch_X = None
         weight = data.sample_weight
         self._equal_weights = bool(np.all(weight == weight[0]))
         self._cached_shares = {}
@@ -248,21 +253,16 @@ class Trainer:
         if batch_size >= n_samples:
             # Full batch, the course's setting: X.T is a view of the input
             # (of the training rows' one copy, when some rows are held out).
-            if self._full_batch_X is None:
-                self._full_batch_X = self.data.training_X()
-            yield self._full_batch_X.T, Y, *self._batch_shares(slice(None), n_samples)
+            yield self.data.training_X().T, Y, *self._batch_shares(slice(None), n_samples)
             return
         Y_rows = Y.T  # one row per example, like X: batches are row selections
         order = self.rng.permutation(n_samples) if self.spec.shuffle else None
-        # A batch's positions index Y and the weights; X_rows maps them to rows of X.
-        if X_rows is None:
-            X_order = order
-        else:
-            X_order = X_rows if order is None else X_rows[order]
+        if X_rows is not None and order is not None:
+            X_rows = X_rows[order]  # a batch's positions index Y and the weights; X_rows maps them to X
         for start in range(0, n_samples, batch_size):
             stop = min(start + batch_size, n_samples)
             rows = slice(start, stop) if order is None else order[start:stop]
-            x_rows = rows if X_order is None else X_order[start:stop]
+            x_rows = rows if X_rows is None else X_rows[start:stop]
             shares = self._batch_shares(rows, stop - start)
             if shares is None:
                 continue  # only zero-weight examples: nothing to learn from
