@@ -35,14 +35,17 @@ def fit_context(estimator, max_epochs):
 class EpochReporter:
     """Tells scikit-learn's callbacks when each epoch begins and ends.
 
-    The trainer knows only ``begin_epoch()`` and ``end_epoch(network)``; this
-    glue holds the estimator and data the callbacks are given (``X`` may be a
-    callable returning it: the callback context calls it only for a hook
-    that takes ``X``).
+    The training loop knows only ``begin_epoch()`` and ``end_epoch(network)``;
+    this glue holds the estimator and data the callbacks are given (``X`` may
+    be a callable returning it: the callback context calls it only for a hook
+    that takes ``X``) and ``fitted_state()``, the attributes that make a copy
+    of the estimator a fitted one with the current weights (computed only if
+    a callback asks for the fitted estimator).
     """
 
-    def __init__(self, context, estimator, X, y):
+    def __init__(self, context, estimator, X, y, fitted_state):
         self.context, self.estimator, self.X, self.y = context, estimator, X, y
+        self.fitted_state = fitted_state
         self._epoch = None
 
     def begin_epoch(self):
@@ -52,12 +55,5 @@ class EpochReporter:
     def end_epoch(self, network):
         """End the epoch's callback task; True when a callback asks to stop."""
         return self._epoch.call_on_fit_task_end(
-            estimator=self.estimator,
-            X=self.X,
-            y=self.y,
-            # Computed only if a callback asks for the fitted estimator.
-            reconstruction_attributes=lambda: {
-                "parameters_": network.get_parameters(),
-                "batch_norm_stats_": network.get_batch_norm_stats(),
-            },
+            estimator=self.estimator, X=self.X, y=self.y, reconstruction_attributes=self.fitted_state
         )

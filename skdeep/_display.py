@@ -73,9 +73,9 @@ class LossCurveDisplay:
         """
         estimator = _network_of(estimator)
         check_is_fitted(estimator, "loss_curve_")
-        validation = getattr(estimator, "validation_loss_curve_", None) or None
+        validation = estimator.validation_loss_curve_ or None
         best_epoch = None
-        if validation and getattr(estimator, "_stopping_state", {}).get("early_stopping"):
+        if validation and estimator.model_.record.restored_best:  # early stopping kept the best epoch
             best_epoch = int(np.argmax(estimator.validation_scores_)) + 1
         display = cls(
             loss_curve=list(estimator.loss_curve_),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
+from ._inputs import InputProbe
+from ._run_plan import FitSetting
 from .nn import initialize_parameters
 
 
@@ -59,23 +61,35 @@ def gradient_check(
     >>> gradient_check(net, X, y) < 1e-7
     True
     """
-    probe = clone(estimator)
-    probe._check_hyperparameters()
-    X, y = probe._validate_training_data(X, y, reset=True)
+    hp = estimator._checked_hyperparameters()
+    fitted = vars(estimator).get("model_")
+    X, y = estimator._validated(InputProbe(estimator, continued=False), X, y)
     X = X.astype(np.float64)
-    probe._start_targets(y, None, False, sample_weight)
-    Y = probe._encode_targets(y, np.float64)
-    sample_weight = probe._example_weights(X, Y, sample_weight).astype(np.float64)
+    targets = estimator._new_targets(y, None, False, sample_weight, hp)
+    classes = getattr(targets, "classes", ())  # a regressor's targets have none
+    if fitted is not None and not np.array_equal(getattr(fitted.targets, "classes", ()), classes):
+        raise ValueError("y must hold the classes the fitted estimator was trained on.")
+    Y = targets.encode(y, np.float64)
+    sample_weight = estimator._example_weights(X, Y, sample_weight, targets, hp).astype(np.float64)
     # A fitted estimator's own network; otherwise the one fit would build on this X.
-    hidden = probe._spec_hidden_layers(X.shape[0], getattr(estimator, "hidden_layer_sizes_", None))
-    network = probe._build_network(X.shape[1], hidden, Y.shape[0], np.float64)
-    rng = check_random_state(getattr(estimator, "random_state", None))
-    if hasattr(estimator, "parameters_"):
-        if hasattr(estimator, "classes_") and not np.array_equal(estimator.classes_, probe.classes_):
-            raise ValueError("y must hold the classes the fitted estimator was trained on.")
-        network.set_parameters(estimator.parameters_)
+    setting = FitSetting(
+        X=X,
+        sample_weight=sample_weight,
+        n_samples=X.shape[0],
+        n_train=X.shape[0],
+        n_outputs=Y.shape[0],
+        partial=False,
+        validation=False,
+        early_stopping=False,
+        previous_hidden=None if fitted is None else fitted.hidden_layer_sizes,
+    )
+    plan = estimator._plan(hp, setting)
+    network = plan.layout.build(X.shape[1], Y.shape[0], targets.output_activation, np.float64)
+    rng = check_random_state(plan.random_state)
+    if fitted is not None:
+        network.set_parameters(fitted.parameters)
     else:
-        initialize_parameters(network, probe._spec_init(), rng)
+        initialize_parameters(network, plan.layout.init, rng)
         # Biases drawn too, as the course's check does: with b = 0 an example
         # whose ReLU units are all off feeds an exact 0 to the next layer,
         # a kink where the derivative does not exist.
@@ -83,8 +97,8 @@ def gradient_check(
             network.b[l][...] = 0.1 * rng.standard_normal(network.b[l].shape)
     total = sample_weight.sum()
     r = sample_weight / total
-    l2 = probe.alpha / total
-    l1 = getattr(probe, "alpha_l1", 0.0) / total
+    l2 = plan.spec.alpha / total
+    l1 = plan.spec.alpha_l1 / total
     X_t = X.T
     ws = network.workspace(X.shape[0])
     ws.draw_masks(rng)  # one fixed dropout mask for every evaluation

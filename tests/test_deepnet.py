@@ -70,13 +70,8 @@ def test_multilabel_indicator_targets(blobs):
 def test_no_hidden_layer_is_logistic_regression(scaled_breast_cancer):
     X, y = scaled_breast_cancer
     common = dict(learning_rate=0.1, max_iter=50, tol=0, alpha=1.0)
-    net = DeepNetClassifier(hidden_layer_sizes=(), solver="gd", batch_size=None, **common)
-    net.fit(X, y)
-    # Only the initialization differs (random vs zeros): start both from zeros.
-    net.set_params(warm_start=True)
-    net.parameters_ = {"W1": np.zeros((1, X.shape[1])), "b1": np.zeros((1, 1))}
-    net._optimizer_state = (None, None)
-    net.loss_curve_, net.n_iter_ = [], 0
+    # Logistic regression starts from zeros, as init="zeros" does.
+    net = DeepNetClassifier(hidden_layer_sizes=(), solver="gd", batch_size=None, init="zeros", **common)
     net.fit(X, y)
     logistic = LogisticRegressionGD(**common).fit(X, y)
     np.testing.assert_allclose(net.parameters_["W1"], logistic.coef_, rtol=1e-12)
@@ -128,18 +123,18 @@ def test_divergence_is_an_error_naming_learning_rate(blobs):
 
 def test_keyboard_interrupt_keeps_a_usable_model(blobs, monkeypatch):
     X, y = blobs
-    from skdeep import _training
+    from skdeep._training import MiniBatchSteps
 
     calls = {"n": 0}
-    original = _training.Trainer.epoch
+    original = MiniBatchSteps.epoch
 
-    def interrupted_epoch(self, learning_rate):
+    def interrupted_epoch(self, loop, learning_rate):
         calls["n"] += 1
         if calls["n"] == 6:
             raise KeyboardInterrupt
-        return original(self, learning_rate)
+        return original(self, loop, learning_rate)
 
-    monkeypatch.setattr(_training.Trainer, "epoch", interrupted_epoch)
+    monkeypatch.setattr(MiniBatchSteps, "epoch", interrupted_epoch)
     model = DeepNetClassifier(max_iter=50, tol=0, random_state=0)
     # Ctrl-C stops the program (a search, a script), and the model keeps its best epoch.
     with pytest.warns(UserWarning, match="after epoch 5: interrupted.*keeps these weights"):

@@ -9,12 +9,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepNetClassifier, DeepNetRegressor
-from skdeep._network_params import (
+from skdeep._deep_net import (
     AUTO_DEEP_HIDDEN_LAYERS,
     AUTO_DEEP_MIN_SAMPLES,
     AUTO_HIDDEN_LAYERS,
     AUTO_LEARNING_RATES,
 )
+
+from .asserts import run_plan
 
 
 @pytest.mark.parametrize("solver", sorted(AUTO_LEARNING_RATES))
@@ -40,7 +42,7 @@ def test_early_stopping_auto_switches_on_from_a_thousand_examples(Estimator):
         large = Estimator(**params).fit(X, y)
     assert small.validation_scores_ is None and small.t_ == 3 * 999
     assert len(large.validation_scores_) == large.n_iter_ and large.t_ == large.n_iter_ * 900
-    assert large._stopping_state["early_stopping"] and not small._stopping_state["early_stopping"]
+    assert large.model_.record.restored_best and not small.model_.record.restored_best
     # partial_fit holds nothing out, whatever the size.
     chunked = Estimator(hidden_layer_sizes=(4,), random_state=0)
     chunked.partial_fit(X, y, **({"classes": [0, 1]} if Estimator is DeepNetClassifier else {}))
@@ -49,12 +51,11 @@ def test_early_stopping_auto_switches_on_from_a_thousand_examples(Estimator):
 
 def test_auto_resolves_to_the_documented_values():
     model = DeepNetClassifier()
-    assert model._spec_init() == "xavier"
-    assert model.set_params(activation="tanh")._spec_init() == "xavier"
-    X, w = np.ones((10, 2)), np.ones(10)
+    assert run_plan(model).layout.init == "xavier"
+    assert run_plan(model.set_params(activation="tanh")).layout.init == "xavier"
     for solver, rate in AUTO_LEARNING_RATES.items():
-        assert model.set_params(solver=solver)._spec_learning_rate(X, w, 1, False) == rate
-    assert DeepNetClassifier(learning_rate=0.2)._spec_learning_rate(X, w, 1, False) == 0.2
+        assert run_plan(model.set_params(solver=solver)).spec.learning_rate == rate
+    assert run_plan(DeepNetClassifier(learning_rate=0.2)).spec.learning_rate == 0.2
 
 
 def test_several_steps_an_epoch_converge_more_often_on_small_many_class_data():

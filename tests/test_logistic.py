@@ -9,6 +9,8 @@ from sklearn.linear_model import LogisticRegression
 
 from skdeep import LogisticRegressionGD
 
+from .asserts import run_plan
+
 
 def test_defaults_converge_without_warning(scaled_breast_cancer):
     X, y = scaled_breast_cancer
@@ -16,7 +18,7 @@ def test_defaults_converge_without_warning(scaled_breast_cancer):
         warnings.simplefilter("error", ConvergenceWarning)
         model = LogisticRegressionGD().fit(X, y)
     assert model.n_iter_ == len(model.loss_curve_) < 5000
-    assert np.max(np.abs(model._logits(X)[:, 0] - X @ model.coef_[0] - model.intercept_[0])) < 1e-10
+    assert np.max(np.abs(model.decision_function(X) - X @ model.coef_[0] - model.intercept_[0])) < 1e-10
     reference = LogisticRegression(C=1.0).fit(X, y)
     assert (model.predict(X) == reference.predict(X)).mean() > 0.99
 
@@ -40,7 +42,7 @@ def test_converges_to_the_objective_of_sklearn_logistic_regression(scaled_breast
 def test_auto_learning_rate_is_below_two_over_lipschitz(scaled_breast_cancer):
     X, y = scaled_breast_cancer
     model = LogisticRegressionGD(solver="gd")
-    step = model._spec_learning_rate(X, np.ones(len(y)), 1, False)
+    step = run_plan(model, X).spec.learning_rate
     X1 = np.column_stack([X, np.ones(len(y))])
     mu = 1.0 / len(y)
     lipschitz = 0.25 * np.linalg.eigvalsh(X1.T @ X1 / len(y))[-1] + mu
@@ -54,7 +56,7 @@ def test_auto_learning_rate_for_wide_sparse_data_uses_lanczos():
 
     X = sp.random(200, 1500, density=0.01, random_state=rng, format="csr")
     y = rng.randint(0, 2, 200)
-    step = LogisticRegressionGD(solver="gd")._spec_learning_rate(X, np.ones(200), 1, False)
+    step = run_plan(LogisticRegressionGD(solver="gd"), X).spec.learning_rate
     X1 = np.column_stack([X.toarray(), np.ones(200)])
     exact = 1.9 / (0.25 * np.linalg.eigvalsh(X1.T @ X1 / 200)[-1] + 2 / 200)
     assert step == pytest.approx(exact, rel=1e-2)

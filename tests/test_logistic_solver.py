@@ -12,6 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from skdeep import LogisticRegressionGD
 
 from . import course
+from .asserts import run_plan
 
 
 def objective(coef, intercept, X, y, alpha, sample_weight=None):
@@ -167,7 +168,7 @@ def test_partial_fit_is_one_course_step_with_the_accelerated_default(binary):
     X, y = binary
     model = LogisticRegressionGD().partial_fit(X, y, classes=[0, 1])
     assert model.n_iter_ == 1 and model.loss_curve_[0] == pytest.approx(np.log(2), abs=1e-15)
-    step = LogisticRegressionGD(solver="gd")._spec_learning_rate(X, np.ones(len(y)), 1, False)
+    step = run_plan(LogisticRegressionGD(solver="gd"), X).spec.learning_rate
     full = LogisticRegressionGD(solver="gd", learning_rate=step, max_iter=1, tol=0).fit(X, y)
     np.testing.assert_array_equal(model.coef_, full.coef_)
 

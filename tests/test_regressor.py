@@ -129,7 +129,7 @@ def test_skops_round_trip_with_the_regressor_trusted(regression, tmp_path):
     X, y = regression
     model = DeepNetRegressor(hidden_layer_sizes=(6,), max_iter=5, tol=0, random_state=0).fit(X, y)
     sio.dump(model, tmp_path / "model.skops")
-    trusted = ["skdeep._deepnet_regressor.DeepNetRegressor"]
+    trusted = ["skdeep.DeepNetRegressor"]
     assert sio.get_untrusted_types(file=tmp_path / "model.skops") == trusted
     np.testing.assert_array_equal(sio.load(tmp_path / "model.skops", trusted=trusted).predict(X), model.predict(X))
 

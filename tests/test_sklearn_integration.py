@@ -14,7 +14,6 @@ from sklearn.model_selection import GridSearchCV, cross_val_score, cross_validat
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-import skdeep._base
 import skdeep._predict
 from skdeep import DeepNetClassifier, LogisticRegressionGD
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
+import skdeep._deep_net
 from skdeep import DeepNetClassifier, _threads
 from skdeep._threads import SINGLE_THREAD_FLOPS, blas_threads, idle_cores
 
@@ -73,7 +74,7 @@ def test_idle_cores_counts_cores_this_process_may_use():
 def test_a_fit_of_large_batches_on_a_busy_machine_uses_one_thread_each_epoch(two_blas_threads, monkeypatch):
     seen = []
     monkeypatch.setattr(_threads, "idle_cores", lambda: 0)
-    original = DeepNetClassifier._spec_optimizer
+    original = skdeep._deep_net.OPTIMIZERS["adam"]
 
     class Recording:
         """The optimizer, noting the BLAS threads in force at every step."""
@@ -88,7 +89,7 @@ def test_a_fit_of_large_batches_on_a_busy_machine_uses_one_thread_each_epoch(two
         def __getattr__(self, name):
             return getattr(self.optimizer, name)
 
-    monkeypatch.setattr(DeepNetClassifier, "_spec_optimizer", lambda self, *a: Recording(original(self, *a)))
+    monkeypatch.setitem(skdeep._deep_net.OPTIMIZERS, "adam", lambda *a: Recording(original(*a)))
     rng = np.random.default_rng(0)
     X = rng.standard_normal((2000, 200))
     y = (X[:, 0] > 0).astype(int)

@@ -9,9 +9,9 @@ from sklearn.datasets import make_moons
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
-import skdeep._base
 import skdeep._predict
 from skdeep import DeepNetClassifier, LogisticRegressionGD, gradient_check
+from skdeep._training import observe
 from skdeep.nn.activations import HIDDEN_ACTIVATIONS
 from skdeep.nn.schedules import SCHEDULES
 
@@ -71,14 +71,12 @@ def test_schedule_drives_the_optimizer_epoch_by_epoch(moons):
     """With plain gd on the full batch, the step of epoch t is exactly lr_t * gradient."""
     X, y = moons
     seen = []
-    original = skdeep._training.Trainer.epoch
 
-    def spy(self, learning_rate):
-        seen.append(learning_rate)
-        return original(self, learning_rate)
+    def listen(event, learning_rate=None, **details):
+        if event == "epoch_end":
+            seen.append(learning_rate)
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(skdeep._training.Trainer, "epoch", spy)
+    with observe(listen):
         _moons_net(solver="gd", learning_rate=0.2, lr_schedule="inverse_time", decay_rate=0.5, max_iter=4).fit(X, y)
     np.testing.assert_allclose(seen, [0.2 / (1 + 0.5 * t) for t in range(4)])
 
@@ -88,7 +86,7 @@ def test_adaptive_schedule_divides_by_five_and_stops(moons):
     model = _moons_net(solver="adam", lr_schedule="adaptive", tol=1e-2, n_iter_no_change=2, max_iter=500)
     model.fit(X, y)
     assert model.n_iter_ < 500
-    rate = model._stopping_state["adaptive_learning_rate"]
+    rate = model.model_.record.adaptive_learning_rate
     assert rate < 1e-6 <= rate * 5
 
 
@@ -214,21 +212,21 @@ def test_early_stopping_with_a_scorer(moons):
 def test_early_stopping_splits_off_validation_fraction(moons, monkeypatch):
     X, y = moons
     sizes = []
-    original = skdeep._training.Trainer.__init__
 
-    def spy(self, network, optimizer, data, spec, history, rng, validation, *args, **kwargs):
+    def listen(event, loop=None, **details):
+        if event != "run_begin":
+            return
+        data, validation = loop.data, loop.validation
         sizes.append((data.n_samples, data.Y.shape[1], data.sample_weight.shape[0], validation.X.shape[0]))
         # The training rows are read from the validated input, not copied.
         assert data.X.shape[0] == 300 and len(np.unique(data.rows)) == 225
         assert not np.isin(data.rows, held_out_rows(validation, data.X)).any()
-        original(self, network, optimizer, data, spec, history, rng, validation, *args, **kwargs)
 
     def held_out_rows(validation, X):
         return [int(np.flatnonzero((X == row).all(axis=1))[0]) for row in validation.X]
 
-    monkeypatch.setattr(skdeep._training.Trainer, "__init__", spy)
-    monkeypatch.setattr(skdeep._base, "Trainer", skdeep._training.Trainer)
-    _moons_net(early_stopping=True, validation_fraction=0.25, max_iter=2).fit(X, y)
+    with observe(listen):
+        _moons_net(early_stopping=True, validation_fraction=0.25, max_iter=2).fit(X, y)
     assert sizes == [(225, 225, 225, 75)]
 
 
@@ -386,9 +384,9 @@ def test_a_failed_warm_fit_leaves_the_model_and_its_random_stream_as_they_were(m
     X, y = moons
     model = _moons_net(max_iter=3, warm_start=True, shuffle=True, dropout=0.2).fit(X, y)
     before = {name: value.copy() for name, value in model.parameters_.items()}
-    rng_state = model._rng.get_state()[1].copy()
+    rng_state = model.model_.rng.get_state()[1].copy()
     with pytest.raises(ValueError, match="Training diverged"):
         model.set_params(solver="gd", learning_rate=1e30).fit(X * 1e3, y)
     assert_same_parameters(model.parameters_, before)
-    np.testing.assert_array_equal(model._rng.get_state()[1], rng_state)
+    np.testing.assert_array_equal(model.model_.rng.get_state()[1], rng_state)
     assert model.n_iter_ == 3 and len(model.loss_curve_) == 3

@@ -11,6 +11,7 @@ import zipfile
 import numpy as np
 
 from .._callbacks import CALLBACK_ATTRIBUTES
+from .._predict import chunked_logits
 from .._version import __version__
 from ._archive import (
     ARRAY_MEMBER,
@@ -137,12 +138,11 @@ def _manifest_and_arrays(estimator):
     if FITTED_ATTRIBUTES.get(cls) is None or CLASSES.get(cls.__name__) is not cls:
         raise TypeError(_refusal(estimator))
     params = estimator.get_params(deep=False)
-    state = {
-        key: value
-        for key, value in vars(estimator).items()
-        # coefs_, coef_, ... are views of parameters_, rebuilt on load.
-        if key not in params and key not in estimator._derived_attributes and key not in CALLBACK_ATTRIBUTES
-    }
+    state = estimator._fitted_state()
+    # Anything else set on the estimator (a fitted attribute added by a subclass or by
+    # hand) would be lost on load: refused rather than dropped silently.
+    runtime = {"model_", *params, *state, *CALLBACK_ATTRIBUTES}
+    state.update({key: value for key, value in vars(estimator).items() if key not in runtime})
     unknown = sorted(set(state) - set(FITTED_ATTRIBUTES[cls]))
     if unknown:
         raise TypeError(
@@ -281,10 +281,8 @@ def _load(stream, max_bytes):
     estimator = cls(**materialize(params, arrays))
     state = materialize(state, arrays)
     check_values(state)
-    for key, value in state.items():
-        setattr(estimator, key, value)
+    estimator._restore_fitted_state(state)
     if state:
-        estimator._set_layer_attributes()
         _check_it_predicts(estimator)
     return estimator
 
@@ -356,6 +354,7 @@ def _check_every_array_used_once(values, keys):
 
 def _check_it_predicts(estimator):
     """The last line of defence: the loaded model computes finite outputs for one row."""
-    X = np.zeros((1, estimator.n_features_in_), dtype=estimator.parameters_["W1"].dtype)
-    if not np.all(np.isfinite(estimator._logits(X, validate=False))):
+    model = estimator.model_
+    X = np.zeros((1, model.n_features), dtype=model.layers[0]["W"].dtype)
+    if not np.all(np.isfinite(chunked_logits(model.layers, X, model.hidden_activation))):
         raise ModelFileError("The loaded model's outputs are not finite.")

@@ -12,9 +12,9 @@ import numbers
 
 import numpy as np
 
-from .._deepnet import DeepNetClassifier
-from .._deepnet_regressor import DeepNetRegressor
-from .._logistic import LogisticRegressionGD
+from .._deep_net_classifier import DeepNetClassifier
+from .._deep_net_regressor import DeepNetRegressor
+from .._logistic_regression import LogisticRegressionGD
 from ._archive import ModelFileError
 from ._codec import ArrayRef, RngRef
 
@@ -115,7 +115,7 @@ def check_params(cls, params):
 def check_built_estimator(estimator):
     """Run the estimator's own hyperparameter checks (those fit runs) on a loaded one."""
     try:
-        estimator._check_hyperparameters()
+        estimator._checked_hyperparameters()
     except Exception as error:  # any failure of the check means the file is not skdeep's
         raise ModelFileError(f"The file's hyperparameters are invalid: {error}") from None
 
@@ -135,8 +135,9 @@ def check_state(estimator, state):
         raise ModelFileError(f"The file's fitted {type(estimator).__name__} lacks {missing}.")
     try:
         # hidden_layer_sizes="auto": the sizes fit chose, as the file declares them.
-        hidden = estimator._spec_hidden_layers(previous=_declared_hidden_sizes(state))
-        batch_norm = estimator._spec_batch_norm()
+        hidden, batch_norm = estimator._architecture(
+            estimator._checked_hyperparameters(), _declared_hidden_sizes(state)
+        )
     except Exception as error:
         raise ModelFileError(f"The file's hyperparameters are invalid: {error}") from None
     context = _Context(state, hidden, batch_norm)

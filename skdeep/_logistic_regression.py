@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import math
+from types import MappingProxyType
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import ArrayLike
-from scipy.linalg import eigvalsh
-from scipy.sparse.linalg import LinearOperator, eigsh
-from sklearn.utils import gen_batches
 
-from ._classifier import BaseNetworkClassifier
-from ._params import check_class_weight, check_number
-from .nn.accelerated import LinearModelCost, accelerated_gradient, standardization
+from ._estimator import fitted_attribute
+from ._hyperparameters import CLASS_WEIGHT_ROW, SHARED_ROWS, AutoOr, Interval, is_auto
+from ._logistic_step import curvature, gradient_descent_step, l2_coefficient, shares
+from ._network_classifier import BaseNetworkClassifier
+from ._run_plan import NetworkLayout, RunPlan
+from ._training import AcceleratedSteps, MiniBatchSteps, RunSpec
+from .nn.accelerated import LinearModelCost, standardization
 from .nn.optimizers import GradientDescent
 
 SOLVERS = ("auto", "agd", "gd")
 
-#: Up to this many features the Gram matrix is formed and its largest
-#: eigenvalue computed exactly; beyond, Lanczos iterations estimate it.
-_EXACT_GRAM_MAX_FEATURES = 1000
+
+def solver_rule(value, name, checked):
+    if not isinstance(value, str) or value not in SOLVERS:
+        raise ValueError(f"{name} must be one of {list(SOLVERS)}; got {value!r}.")
+    return value
 
 
 class LogisticRegressionGD(BaseNetworkClassifier):
@@ -146,7 +148,23 @@ class LogisticRegressionGD(BaseNetworkClassifier):
     True
     """
 
-    _stop_on_gradient = True  # solver="gd" (the shared training loop): max |grad| <= tol
+    _hyperparameter_table = MappingProxyType(
+        {
+            "learning_rate": AutoOr(
+                Interval(low=0, low_open=True), "{name} must be a positive float or 'auto'; got {value!r}."
+            ),
+            "solver": solver_rule,
+            "max_iter": SHARED_ROWS["max_iter"],
+            "tol": SHARED_ROWS["tol"],
+            "alpha": SHARED_ROWS["alpha"],
+            **CLASS_WEIGHT_ROW,
+            "verbose": SHARED_ROWS["verbose"],
+            "warm_start": SHARED_ROWS["warm_start"],
+        }
+    )
+
+    coef_ = fitted_attribute(lambda model: model.parameters["W1"])
+    intercept_ = fitted_attribute(lambda model: model.parameters["b1"].ravel())
 
     def __init__(
         self,
@@ -190,110 +208,65 @@ class LogisticRegressionGD(BaseNetworkClassifier):
         """
         return self._fit(X, y, sample_weight)
 
-    def _check_hyperparameters(self):
-        if not (isinstance(self.learning_rate, str) and self.learning_rate == "auto"):
-            if isinstance(self.learning_rate, str):
-                raise ValueError(f"learning_rate must be a positive float or 'auto'; got {self.learning_rate!r}.")
-            check_number(self.learning_rate, "learning_rate", low=0, low_open=True)
-        if not isinstance(self.solver, str) or self.solver not in SOLVERS:
-            raise ValueError(f"solver must be one of {list(SOLVERS)}; got {self.solver!r}.")
-        check_number(self.max_iter, "max_iter", integer=True, low=1)
-        check_number(self.tol, "tol", low=0)
-        check_number(self.alpha, "alpha", low=0)
-        check_class_weight(self.class_weight)
-        if not isinstance(self.verbose, (bool, np.bool_)):
-            check_number(self.verbose, "verbose", integer=True, low=0)
+    def _architecture(self, hp, declared_hidden):
+        return (), False
 
-    def _auto_learning_rate(self):
-        return isinstance(self.learning_rate, str) and self.learning_rate == "auto"
+    def _plan(self, hp, setting):
+        # "auto" keeps the course's plain gradient descent for a numeric
+        # learning rate, and accelerates otherwise; partial_fit takes one
+        # step of gradient descent.
+        auto_rate = is_auto(hp["learning_rate"])
+        solver = hp["solver"] if hp["solver"] != "auto" else "agd" if auto_rate else "gd"
+        accelerated = solver == "agd" and not setting.partial
+        if accelerated:
+            learning_rate = 0.0  # the accelerated solver searches its own step
+        elif auto_rate:
+            learning_rate = gradient_descent_step(setting.X, setting.sample_weight, setting.n_outputs, hp["alpha"])
+        else:
+            learning_rate = float(hp["learning_rate"])
+        spec = RunSpec(
+            max_epochs=1 if setting.partial else hp["max_iter"],
+            learning_rate=learning_rate,
+            batch_size=setting.n_train,
+            alpha=float(hp["alpha"]),
+            tol=float(hp["tol"]),
+            # gd: stop when the largest gradient entry is <= tol (a convex, full-batch cost).
+            stopping="solver" if accelerated else "gradient",
+            whole_fit=not setting.partial,
+            max_iter=hp["max_iter"],
+            verbose=hp["verbose"],
+            name=type(self).__name__,
+        )
 
-    def _resolved_solver(self):
-        """``"agd"`` or ``"gd"``: ``"auto"`` keeps the course's plain gradient
-        descent for a numeric learning rate, and accelerates otherwise."""
-        if self.solver == "auto":
-            return "agd" if self._auto_learning_rate() else "gd"
-        return self.solver
+        def steps(network, data, optimizer):
+            if not accelerated:
+                return MiniBatchSteps(optimizer)
+            return self._accelerated_steps(network, data, hp)
 
-    def _spec_hidden_layers(self, n_samples=None, previous=None):
-        return ()
+        return RunPlan(
+            layout=NetworkLayout(hidden=(), activation="identity", init="zeros"),
+            spec=spec,
+            optimizer=lambda n_params, dtype: GradientDescent(n_params, dtype),
+            steps=steps,
+        )
 
-    def _spec_activation(self):
-        return "identity"  # no hidden layer: unused
-
-    def _spec_init(self):
-        return "zeros"
-
-    def _spec_optimizer(self, n_params, dtype):
-        return GradientDescent(n_params, dtype)
-
-    def _spec_batch_size(self, n_samples):
-        return n_samples
-
-    def _spec_learning_rate(self, X, sample_weight, n_outputs, partial):
-        if self._resolved_solver() == "agd" and not partial:
-            # The accelerated solver searches its own step (a finite
-            # placeholder; partial_fit computes the course's step when it
-            # needs one, see _train).
-            return 0.0
-        return self._gradient_descent_step(X, sample_weight, n_outputs)
-
-    def _gradient_descent_step(self, X, sample_weight, n_outputs):
-        """The course's step: the given learning rate, or ``1.9 / (L + mu)``."""
-        if not self._auto_learning_rate():
-            return float(self.learning_rate)
-        r = _shares(sample_weight)
-        strong_convexity = _l2_coefficient(self.alpha, sample_weight)
-        scale = _power_of_two_scale(X)
-        # lambda_max of [X, 1]^T R [X, 1] is scale^2 lambda_max of
-        # [X / scale, 1 / scale]^T R [X / scale, 1 / scale], whose entries are
-        # at most 1: computed so, it cannot overflow, only the product can.
-        with np.errstate(over="ignore"):
-            gram_max = float(np.float64(scale) ** 2 * _largest_eigenvalue_of_weighted_gram(X, r, scale))
-            lipschitz = _curvature(n_outputs) * gram_max + strong_convexity
-        step = 1.9 / (lipschitz + strong_convexity)
-        if not (math.isfinite(lipschitz) and step > 0 and math.isfinite(step) and step >= np.finfo(np.float64).tiny):
-            raise ValueError(
-                f"X's scale (largest |value| {_max_abs(X):.3g}) is too large for plain gradient "
-                "descent's automatic learning rate: the step 1/L would underflow. Use solver='agd' "
-                "(it works on rescaled inputs) or scale X (for example with sklearn.preprocessing.MaxAbsScaler)."
-            )
-        return step
-
-    # -- the accelerated solver ---------------------------------------------------
-
-    def _train(self, trainer, partial):
-        """The accelerated solver on the whole data; the course's gradient
-        descent (the shared training loop) for ``solver="gd"`` and partial_fit."""
-        if partial or self._resolved_solver() == "gd":
-            return super()._train(trainer, partial)
-        network, data = trainer.network, trainer.data
+    @staticmethod
+    def _accelerated_steps(network, data, hp):
+        """The accelerated solver on the whole data, in standardized inputs."""
         X, Y = data.training_X(), data.Y
-        r = _shares(data.sample_weight)
+        r = shares(data.sample_weight)
         center, column_scale = standardization(X, r)
-        l2 = _l2_coefficient(self.alpha, data.sample_weight)
+        l2 = l2_coefficient(hp["alpha"], data.sample_weight)
         cost = LinearModelCost(X, Y, r, l2, network.output_activation, center, column_scale)
-        if self._auto_learning_rate():
+        if is_auto(hp["learning_rate"]):
             # On standardized inputs, the trace bound on the curvature: one
             # per feature plus the intercept's column (the step search then
             # finds the actual curvature in a few iterations).
-            lipschitz = _curvature(Y.shape[0]) * (X.shape[1] + 1) + cost.strong_convexity
+            lipschitz = curvature(Y.shape[0]) * (X.shape[1] + 1) + cost.strong_convexity
         else:
-            lipschitz = 1.0 / float(self.learning_rate)
+            lipschitz = 1.0 / float(hp["learning_rate"])
         theta = cost.solver_parameters(network.params.astype(np.float64), np.empty(network.n_params))
-
-        def solve(record):
-            def on_iteration(cost_before_update):
-                cost.model_parameters(theta, network.params)
-                return record(cost_before_update)
-
-            _, converged = accelerated_gradient(cost, theta, lipschitz, self.max_iter, float(self.tol), on_iteration)
-            return converged
-
-        trainer.run_solver(solve)
-
-    def _set_layer_attributes(self):
-        self.coef_ = self.parameters_["W1"]
-        self.intercept_ = self.parameters_["b1"].ravel()
+        return AcceleratedSteps(cost, theta, lipschitz)
 
     def decision_function(self, X: ArrayLike) -> np.ndarray:
         """The logits ``Z = w^T x + b`` of each sample.
@@ -307,75 +280,5 @@ class LogisticRegressionGD(BaseNetworkClassifier):
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
             For binary problems, positive scores predict ``classes_[1]``.
         """
-        Z = self._logits(X)
+        _, Z = self._logits(X)
         return Z.ravel() if Z.shape[1] == 1 else Z
-
-
-def _curvature(n_outputs):
-    """Bound on the loss's curvature in the logits: sigmoid'(z) <= 1/4; the
-    softmax cross-entropy's Hessian diag(p) - p p^T has eigenvalues <= 1/2."""
-    return 0.25 if n_outputs == 1 else 0.5
-
-
-def _shares(sample_weight):
-    """``r = w / sum(w)`` in float64, without overflow in the sum."""
-    w = np.asarray(sample_weight, dtype=np.float64)
-    w = w / np.max(w)
-    return w / w.sum()
-
-
-def _l2_coefficient(alpha, sample_weight):
-    """``alpha / sum(w)``, the course's ``lambda / m``, without overflow in the sum."""
-    w = np.asarray(sample_weight, dtype=np.float64)
-    largest = float(np.max(w))
-    with np.errstate(over="ignore"):
-        return float(alpha) / float((w / largest).sum()) / largest
-
-
-def _max_abs(X):
-    if sp.issparse(X):
-        return float(np.max(np.abs(X.data))) if X.nnz else 0.0
-    return float(np.max(np.abs(X))) if X.size else 0.0
-
-
-#: Inputs larger than this are divided by a power of two inside the solver.
-_RESCALE_ABOVE = 2.0**20
-
-
-def _power_of_two_scale(X):
-    """1, or for inputs beyond ``_RESCALE_ABOVE``, the power of two just above ``max |X|``.
-
-    Dividing by a power of two is exact, so the rescaled problem is the same
-    problem; it keeps squares of the inputs (in the curvature) finite.
-    """
-    largest = _max_abs(X)
-    if not largest > _RESCALE_ABOVE:
-        return 1.0
-    return math.ldexp(1.0, math.frexp(largest)[1])
-
-
-def _largest_eigenvalue_of_weighted_gram(X, r, scale=1.0):
-    """``lambda_max`` of ``X~^T diag(r) X~``, with ``X~ = [X, 1] / scale`` (the intercept column)."""
-    n_features = X.shape[1]
-    if n_features <= _EXACT_GRAM_MAX_FEATURES:
-        gram = np.zeros((n_features + 1, n_features + 1))
-        # Accumulated over row chunks so that no copy of X is ever made whole.
-        for rows in gen_batches(X.shape[0], 2048):
-            X_chunk = X[rows]
-            X_chunk = X_chunk.toarray() if sp.issparse(X_chunk) else X_chunk
-            X_chunk = np.column_stack([X_chunk.astype(np.float64), np.ones(X_chunk.shape[0])])
-            if scale != 1:
-                X_chunk /= scale
-            gram += X_chunk.T @ (X_chunk * r[rows, None])
-        return float(eigvalsh(gram, subset_by_index=[n_features, n_features])[0])
-
-    def matvec(v):
-        v = np.asarray(v, dtype=np.float64).ravel() / scale
-        z = X @ v[:-1] + v[-1]
-        rz = r * z
-        rz /= scale
-        return np.append(X.T @ rz, rz.sum())
-
-    operator = LinearOperator((n_features + 1, n_features + 1), matvec=matvec, dtype=np.float64)
-    # A fixed start vector keeps fits deterministic.
-    return float(eigsh(operator, k=1, which="LA", v0=np.ones(n_features + 1), tol=1e-3, return_eigenvectors=False)[0])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
+from types import MappingProxyType
+
 from numpy.typing import ArrayLike
 
-from ._network_params import DeepNetworkMixin, parameters_doc
-from ._regressor import BaseNetworkRegressor
+from ._deep_net import DEEP_NET_ROWS, DeepNetwork
+from ._deep_net_docs import parameters_doc
+from ._hyperparameters import Flag
+from ._network_regressor import BaseNetworkRegressor
 
 #: The default L2 strength, chosen on benchmarks/real_data.py's regression sets:
 #: 1 lost 0.08 R^2 on diabetes against 3.
@@ -45,7 +48,9 @@ _STANDARDIZE_TARGET = """    standardize_target : bool, default=True
 """
 
 
-class DeepNetRegressor(DeepNetworkMixin, BaseNetworkRegressor):
+class DeepNetRegressor(DeepNetwork, BaseNetworkRegressor):
+    _hyperparameter_table = MappingProxyType({**DEEP_NET_ROWS, "standardize_target": Flag()})
+
     def __init__(
         self,
         hidden_layer_sizes=DEFAULT_HIDDEN_LAYER_SIZES,
@@ -143,10 +148,6 @@ class DeepNetRegressor(DeepNetworkMixin, BaseNetworkRegressor):
         """
         return self._fit(X, y, sample_weight, X_val, y_val, sample_weight_val)
 
-    def _check_hyperparameters(self):
-        super()._check_hyperparameters()
-        if not isinstance(self.standardize_target, (bool, np.bool_)):
-            raise TypeError(f"standardize_target must be True or False, got {self.standardize_target!r}.")
 
 
 DeepNetRegressor.__doc__ = (

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from numpy.typing import ArrayLike
 
-from ._classifier import BaseNetworkClassifier
-from ._network_params import DeepNetworkMixin, parameters_doc
-from ._params import check_class_weight
+from ._deep_net import DEEP_NET_ROWS, DeepNetwork
+from ._deep_net_docs import parameters_doc
+from ._hyperparameters import CLASS_WEIGHT_ROW
+from ._network_classifier import BaseNetworkClassifier
 
 _CLASSIFIER_SCORING = """    scoring : str, callable or None, default=None
         What early stopping follows: ``None`` for the validation loss
@@ -36,8 +39,9 @@ _CLASS_WEIGHT = """    class_weight : dict, "balanced" or None, default=None
 """
 
 
-class DeepNetClassifier(DeepNetworkMixin, BaseNetworkClassifier):
+class DeepNetClassifier(DeepNetwork, BaseNetworkClassifier):
     _accepts_multilabel = True
+    _hyperparameter_table = MappingProxyType({**DEEP_NET_ROWS, **CLASS_WEIGHT_ROW})
 
     def __init__(
         self,
@@ -137,10 +141,6 @@ class DeepNetClassifier(DeepNetworkMixin, BaseNetworkClassifier):
             The fitted estimator.
         """
         return self._fit(X, y, sample_weight, X_val, y_val, sample_weight_val)
-
-    def _check_hyperparameters(self):
-        super()._check_hyperparameters()
-        check_class_weight(self.class_weight)
 
 
 DeepNetClassifier.__doc__ = (
