@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
+import course_reference as course
 from skdeep import DeepNetClassifier, LogisticRegressionGD
-
-from . import course
 
 
 @pytest.fixture

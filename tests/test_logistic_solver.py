@@ -9,9 +9,8 @@ import scipy.sparse as sp
 from scipy.special import log_expit, logsumexp
 from sklearn.exceptions import ConvergenceWarning
 
+import course_reference as course
 from skdeep import LogisticRegressionGD
-
-from . import course
 
 
 def objective(coef, intercept, X, y, alpha, sample_weight=None):
