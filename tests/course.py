@@ -3,9 +3,18 @@
 These are the plain, unoptimized functions of the course's notebooks
 (``initialize_parameters_deep``, ``L_model_forward``, ``compute_cost``,
 ``L_model_backward``, ``update_parameters`` and logistic regression's
-``propagate``/``optimize``), used by the tests as the ground truth that skdeep
-must reproduce. They use a ``RandomState`` object seeded like the course's
-``np.random.seed``, never the global NumPy state.
+``propagate``/``optimize``). The one copy in the repository, with two users:
+the tests (``tests/test_course_fidelity.py``, ``tests/test_logistic_solver.py``)
+take it as the ground truth that skdeep must reproduce, and the benchmark's
+workload C (``benchmarks/wide_full_batch.py``) times ``L_layer_model`` as the
+course loop skdeep is measured against (``from tests.course import ...``:
+``benchmarks/run.py`` puts the repository's root on ``sys.path``).
+
+The code stays as plain as the notebooks write it (dicts of parameters, a list
+of caches, ``np.dot``, a new array for every intermediate, ``dA[0]`` computed
+too): the benchmark measures that plainness. The one departure is the random
+state: a ``RandomState`` object seeded like the course's ``np.random.seed``,
+drawing the same numbers without touching the global NumPy state.
 """
 
 import numpy as np

@@ -3,9 +3,8 @@
 import numpy as np
 import pytest
 
-from skdeep import DeepNetClassifier, LogisticRegressionGD
-
 from . import course
+from skdeep import DeepNetClassifier, LogisticRegressionGD
 
 
 @pytest.fixture
