@@ -11,6 +11,7 @@ import math
 import numbers
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._estimator import fitted_attribute
 from ._hyperparameters import (
@@ -29,6 +30,7 @@ from ._hyperparameters import (
 )
 from ._run_plan import NetworkLayout, RunPlan
 from ._training import LbfgsSteps, MiniBatchSteps, RunSpec
+from ._warnings import warn
 from .nn.activations import HIDDEN_ACTIVATIONS
 from .nn.optimizers import Adagrad, Adam, GradientDescent, Momentum, RMSProp
 from .nn.schedules import ADAPTIVE_DIVISOR, ADAPTIVE_MIN_LEARNING_RATE
@@ -38,6 +40,15 @@ SOLVERS = ("gd", "momentum", "rmsprop", "adagrad", "adam", "lbfgs")
 #: tests/test_defaults.py to 0.95 training accuracy; Adam's won on the tuning
 #: half of benchmarks/real_data.py (against 1e-3, with early stopping).
 AUTO_LEARNING_RATES = {"adam": 0.01, "rmsprop": 0.003, "adagrad": 0.05, "momentum": 0.3, "gd": 0.3}
+#: ... but plain gradient descent and momentum take steps in the gradient's own
+#: units, which grow with the inputs' square (the first layer's curvature): their
+#: "auto" rate is divided by the inputs' mean square over AUTO_MEAN_SQUARE when it
+#: is above (standardized inputs, mean square 1, keep the rate); momentum, whose
+#: velocity multiplies the step by up to 1 / (1 - beta_1), by its square. On inputs
+#: near 100 (scikit-learn's check_fit_idempotent) the rates of standardized data
+#: diverged; gd's 0.3 / 2500 and momentum's 0.3 / 2500**2 fit there.
+INPUT_SCALED_SOLVERS = {"gd": 1, "momentum": 2}
+AUTO_MEAN_SQUARE = 4.0
 #: batch_size="auto" cuts an epoch into at least this many mini-batches. With
 #: MLPClassifier's min(200, m), an epoch on a few hundred rows is a single
 #: step: 200 epochs are 200 steps, too few for the cost to settle (every fold
@@ -283,14 +294,20 @@ class DeepNetwork:
             return n_samples >= AUTO_EARLY_STOPPING_MIN_SAMPLES and hp["solver"] != "lbfgs"
         return hp["early_stopping"]
 
+    def _monitors_validation(self, hp):
+        if hp["solver"] != "lbfgs":
+            return True
+        # As MLPClassifier does: fit, and say that early stopping does not apply
+        # (a grid mixing solvers, or scikit-learn's own examples, must not fail).
+        warn(
+            "solver='lbfgs' minimizes the whole training cost at once and has no epochs to monitor: "
+            "early stopping and X_val/y_val do not apply, and the model is fitted on all the training "
+            "data. Use a stochastic solver (adam, gd, momentum, rmsprop or adagrad) to stop early."
+        )
+        return False
+
     def _plan(self, hp, setting):
         solver = hp["solver"]
-        if setting.validation and solver == "lbfgs":
-            raise ValueError(
-                "solver='lbfgs' minimizes the whole training cost at once and has no epochs to monitor: "
-                "a validation set (X_val/y_val, or early_stopping=True) needs a stochastic solver "
-                "(adam, gd, momentum, rmsprop or adagrad)."
-            )
         # Sized by the examples fit was given (before any validation split).
         hidden = hidden_layers(hp, None if setting.partial else setting.n_samples, setting.previous_hidden)
         layout = NetworkLayout(
@@ -303,7 +320,12 @@ class DeepNetwork:
             batch_norm=hp["batch_norm"],
             keep_prob=keep_probabilities(hp["dropout"], len(hidden), is_auto(hp["hidden_layer_sizes"])),
         )
-        learning_rate = AUTO_LEARNING_RATES.get(solver, 0.0) if is_auto(hp["learning_rate"]) else hp["learning_rate"]
+        if is_auto(hp["learning_rate"]):
+            learning_rate = AUTO_LEARNING_RATES.get(solver, 0.0)
+            if solver in INPUT_SCALED_SOLVERS:
+                learning_rate /= max(1.0, mean_square(setting.X) / AUTO_MEAN_SQUARE) ** INPUT_SCALED_SOLVERS[solver]
+        else:
+            learning_rate = hp["learning_rate"]
         learning_rate = float(learning_rate)
         schedule, min_learning_rate = _schedule(hp["lr_schedule"], learning_rate, setting.early_stopping)
         spec = RunSpec(
@@ -323,6 +345,7 @@ class DeepNetwork:
             stopping="solver" if solver == "lbfgs" else "improvement",
             restore_best=setting.early_stopping,
             whole_fit=not setting.partial,
+            judge_against_constant=True,
             max_iter=hp["max_iter"],
             verbose=hp["verbose"],
             name=type(self).__name__,
@@ -334,6 +357,18 @@ class DeepNetwork:
             steps=lambda network, data, optimizer: LbfgsSteps() if solver == "lbfgs" else MiniBatchSteps(optimizer),
             random_state=hp["random_state"],
         )
+
+
+def mean_square(X):
+    """The mean of the squared entries of X (dense or sparse), without a copy of X."""
+    if sp.issparse(X):
+        values = X.data.astype(np.float64)
+        return float(np.dot(values, values)) / max(1, X.shape[0] * X.shape[1])
+    total = 0.0
+    for start in range(0, X.shape[0], 4096):  # float64 sums, chunk by chunk
+        chunk = np.asarray(X[start : start + 4096], dtype=np.float64)
+        total += float(np.einsum("ij,ij->", chunk, chunk))
+    return total / max(1, X.size)
 
 
 def _batch_size(batch_size, solver, n_train):

@@ -92,6 +92,10 @@ class BaseNetwork(BaseEstimator):
         """Whether a fit on ``n_samples`` examples holds out ``validation_fraction`` and stops on it."""
         return False
 
+    def _monitors_validation(self, hyperparameters):
+        """Whether a run with these hyperparameters can follow a validation set (warns if not)."""
+        return True
+
     def _class_weight(self, hyperparameters):
         """The ``class_weight`` the targets weigh examples by (classifiers only)."""
         return None
@@ -167,8 +171,11 @@ class BaseNetwork(BaseEstimator):
             targets.check_trainable(Y, sample_weight, type(self).__name__)
         n_samples = X.shape[0]
         early_stopping = not partial and self._early_stopping(hp, n_samples, partial)
+        given = X_val is not None or y_val is not None
+        if (given or early_stopping) and not self._monitors_validation(hp):
+            early_stopping = given = False
         rows, validation = None, None
-        if X_val is not None or y_val is not None or early_stopping:
+        if given or early_stopping:
             rows, y, Y, sample_weight, validation = held_out_data(
                 self, hp, inputs, targets, X_in, X, y, Y, sample_weight, X_val, y_val, sample_weight_val
             )

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
+
 from sklearn.metrics import check_scoring
 from sklearn.utils import _safe_indexing, check_random_state
 
 from ._fitted import FittedModel
 from ._inputs import warn_if_unlike
 from ._training import Validation
+
+#: Early stopping refuses to follow fewer held-out examples than this (MLPRegressor's rule;
+#: the targets' split holds out at least as many).
+MIN_HELD_OUT = 2
 
 
 def held_out_data(estimator, hp, inputs, targets, X_in, X, y, Y, sample_weight, X_val, y_val, sample_weight_val):
@@ -36,6 +42,13 @@ def held_out_data(estimator, hp, inputs, targets, X_in, X, y, Y, sample_weight, 
         # Y is (n_outputs, m) stored by example: take examples as rows of Y^T.
         X_val, y_val, Y_val, weight_val = X[held_out], y[held_out], Y.T[held_out].T, sample_weight[held_out]
         rows, y, Y, sample_weight = train, y[train], Y.T[train].T, sample_weight[train]
+        if len(held_out) < MIN_HELD_OUT:
+            raise ValueError(
+                f"The validation set is too small: early stopping holds out validation_fraction="
+                f"{hp['validation_fraction']} of the {X.shape[0]} training examples, {len(held_out)} example, "
+                "too few to follow a score on. Raise validation_fraction, pass X_val and y_val, "
+                "or set early_stopping=False."
+            )
         # A data frame's rows, for a scorer: predict then sees the column names fit saw.
         X_val_in = _safe_indexing(X_in, held_out) if hasattr(X_in, "columns") else X_val
         if not weight_val.sum() > 0:
@@ -67,12 +80,20 @@ def network_scorer(estimator, scoring, schema, targets, X_val, y_val, weight_val
         snapshot = copy.copy(estimator)
         vars(snapshot).update({"feature_names_in_": None, **schema, "model_": model})
         try:
-            return scorer(snapshot, X_val, y_val, sample_weight=weight_val)
+            value = scorer(snapshot, X_val, y_val, sample_weight=weight_val)
         except ValueError as error:
             raise ValueError(
                 f"Early stopping could not score the {len(y_val)} validation examples with "
                 f"scoring={scoring!r}: {error} Use a larger validation set "
                 "(validation_fraction, or X_val/y_val), or scoring=None (the validation loss)."
             ) from error
+        if not np.isfinite(value):
+            raise ValueError(
+                f"Early stopping's scoring={scoring!r} gave {value} on the {len(y_val)} validation "
+                "examples: the score is not defined there (R^2 needs at least two examples of "
+                "different targets, for one). Use a larger validation set (validation_fraction, or "
+                "X_val/y_val), or scoring=None (the validation loss)."
+            )
+        return value
 
     return score

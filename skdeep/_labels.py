@@ -7,7 +7,6 @@ softmax, and a label indicator matrix (multilabel) one sigmoid per label.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,15 +15,16 @@ from sklearn.exceptions import DataConversionWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils.multiclass import type_of_target
 
+from ._warnings import warn
+
 
 def check_labels(y, estimator_name):
     """y as class labels (a 1-d array, or a 2-d indicator matrix); clear errors otherwise."""
     if y.ndim == 2 and y.shape[1] == 1:
-        warnings.warn(
+        warn(
             "A column-vector y was passed when a 1d array was expected. "
             "Please change the shape of y to (n_samples,), for example using ravel().",
             DataConversionWarning,
-            stacklevel=2,
         )
         y = y.ravel()
     try:
@@ -158,7 +158,11 @@ class ClassLabels:
         if self.multilabel:
             raise ValueError("class_weight is not supported for multilabel targets; use sample_weight.")
         class_index = _class_index(Y)
-        return sample_weight * self._class_weights(class_weight, class_index, sample_weight)[class_index]
+        weights = self._class_weights(class_weight, class_index, sample_weight)[class_index]
+        # Products beyond the dtype's range are refused right after, with a message
+        # that says what to do (see example_weights), not as an overflow warning.
+        with np.errstate(over="ignore"):
+            return sample_weight * weights
 
     def _class_weights(self, class_weight, class_index, sample_weight):
         """The weight of each class in ``classes``, as an array."""

@@ -10,6 +10,7 @@ does outside the estimator, with the sample weights taken into account.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,10 @@ def check_targets(y, estimator_name):
     if not np.issubdtype(y.dtype, np.number):
         raise ValueError(f"{estimator_name} needs numeric targets y; got dtype {y.dtype}.")
     return y
+
+
+#: Early stopping holds out at least this many examples (fewer have no spread to score).
+MIN_HELD_OUT = 2
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,20 @@ class TargetScaling:
         pass
 
     def split(self, y, validation_fraction, rng):
-        """Training and held-out rows for early stopping, at random."""
-        return train_test_split(np.arange(y.shape[0]), test_size=validation_fraction, random_state=rng)
+        """Training and held-out rows for early stopping, at random.
+
+        At least two examples are held out (one validation example has no
+        spread to score, R^2 for one), and at least one trains.
+        """
+        n_samples = y.shape[0]
+        n_held_out = max(math.ceil(validation_fraction * n_samples), MIN_HELD_OUT)
+        if n_samples - n_held_out < 1:
+            raise ValueError(
+                f"Early stopping holds out at least {MIN_HELD_OUT} examples to follow a validation score, "
+                f"which n_samples={n_samples} cannot give and still train on one. Pass X_val and y_val, "
+                "or set early_stopping=False."
+            )
+        return train_test_split(np.arange(n_samples), test_size=n_held_out, random_state=rng)
 
     def to_state(self):
         return {"target_mean_": self.mean, "target_scale_": self.scale, "_single_output": self.single_output}

@@ -14,7 +14,8 @@ def warn(message, category=UserWarning):
     The stack level is counted, not fixed: the same warning is raised from
     ``fit``, ``partial_fit`` or a meta-estimator's call, at different depths.
     """
-    frame, level = sys._getframe(1), 1
+    # stacklevel=2 is this function's caller, the frame sys._getframe(1) returns.
+    frame, level = sys._getframe(1), 2
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)

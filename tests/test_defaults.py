@@ -109,9 +109,13 @@ def test_lbfgs_has_no_epochs_to_stop_early():
         warnings.simplefilter("ignore")
         model.fit(X, y)  # 'auto' stays off: all 1,200 rows train
     assert model.validation_scores_ is None and model.t_ == 1200 * model.n_iter_
+    # As MLPClassifier does, early stopping (or a validation set) does not apply: it fits, and says so.
     for kwargs, params in [({"X_val": X[:50], "y_val": y[:50]}, {}), ({}, {"early_stopping": True})]:
-        with pytest.raises(ValueError, match=r"solver='lbfgs' .* has no epochs to monitor"):
-            DeepNetClassifier(solver="lbfgs", **params).fit(X, y, **kwargs)
+        lbfgs = DeepNetClassifier(solver="lbfgs", hidden_layer_sizes=(4,), max_iter=5, tol=0, random_state=0)
+        with pytest.warns(UserWarning, match=r"solver='lbfgs' .* has no epochs to monitor: early stopping"):
+            lbfgs.set_params(**params).fit(X, y, **kwargs)
+        assert lbfgs.validation_scores_ is None and lbfgs.t_ == 1200 * lbfgs.n_iter_
+        np.testing.assert_array_equal(lbfgs.coefs_[0], model.coefs_[0])
 
 
 def test_auto_schedule_divides_the_rate_once_with_early_stopping(capsys):

@@ -22,6 +22,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .._predict import chunked_logits
 from .._warnings import warn
+from ..nn.losses import best_constant_loss
 from ..nn.schedules import ADAPTIVE_DIVISOR, SCHEDULES
 from . import _observe
 
@@ -32,6 +33,14 @@ DIVERGENCE_FACTOR = 10.0
 #: A fit that ends with its cost this many times its first cost has gone
 #: backwards: it ends in a DivergenceError rather than on those weights.
 WORSE_THAN_START_FACTOR = 2.0
+
+#: Why a run ends when its convergence test passed (the model it keeps is its answer).
+CONVERGED = frozenset({"tol", "validation", "learning_rate", "gradient", "solver", "lbfgs"})
+#: A converged model whose training loss is above the best constant prediction's
+#: by this share (and by CONSTANT_MARGIN) is "worse"; within the share below, "no better".
+WORSE_THAN_CONSTANT = 0.05
+NO_BETTER_THAN_CONSTANT = 0.01
+CONSTANT_MARGIN = 0.01
 
 STOP_REASONS = {
     "max_iter": "max_iter={max_iter} epochs reached",
@@ -118,6 +127,8 @@ class TrainingLoop:
                 steps.finish(self)
             if spec.whole_fit:
                 self._refuse_going_backwards()
+                if spec.judge_against_constant and record.stop_reason in CONVERGED:
+                    self._judge_against_constant()
         except KeyboardInterrupt:
             record.stop_reason = "interrupted"
             steps.interrupted(self)
@@ -251,6 +262,43 @@ class TrainingLoop:
                     record.n_iter,
                     f"the fit ended with its cost at {last:.6g}, above the {start:.6g} it started from",
                 )
+            )
+
+    def _judge_against_constant(self):
+        """Warn when a converged fit is no better on its training data than ignoring the inputs.
+
+        The model's training loss is read from the record (the cost of the
+        epoch whose weights it keeps, less the regularization term), so no
+        pass over the data is made. Worse than the best constant prediction:
+        a step so large it switched every ReLU unit off, a run stopped by its
+        tol rule at a peak of an oscillating cost, inputs so unscaled that the
+        units saturate. No better: a model that learned nothing (no signal in
+        X, or too much regularization). Either way the fit says so, and what helps.
+        """
+        record, network = self.record, self.network
+        kept = record.loss_curve[record.best_epoch - 1] if record.restored_best else record.loss_curve[-1]
+        loss = kept - network.penalty(self.l2, self.l1)
+        data = self.data
+        constant = best_constant_loss(data.Y, data.sample_weight / data.total_weight, network.output_activation)
+        what = "the targets' mean" if network.output_activation == "identity" else "the class frequencies"
+        compared = f"its training loss is {loss:.4g}, predicting {what} gives {constant:.4g}"
+        if loss > constant * (1 + WORSE_THAN_CONSTANT) + CONSTANT_MARGIN:
+            warn(
+                f"{self.spec.name} converged (epoch {record.n_iter}) to a model worse than one that ignores X: "
+                f"{compared}. learning_rate={self.learning_rate()!r} is probably too large for this data (a "
+                "step that large can switch every ReLU unit off for good, or leave the cost oscillating), or "
+                "the inputs are unscaled; lower learning_rate, or scale the inputs (for example with "
+                "sklearn.preprocessing.StandardScaler).",
+                ConvergenceWarning,
+            )
+            return
+        stochastic = self.spec.input_noise > 0 or any(k < 1 for k in network.keep_prob)
+        # (A constant target, or one class, leaves nothing to learn: no warning.)
+        if loss > constant * (1 - NO_BETTER_THAN_CONSTANT) and constant > CONSTANT_MARGIN and not stochastic:
+            warn(
+                f"{self.spec.name} learned nothing from X: {compared}. If X has signal, scale the inputs "
+                "(for example with sklearn.preprocessing.StandardScaler), or lower alpha or learning_rate.",
+                ConvergenceWarning,
             )
 
     def ensure_finite_outputs(self, learning_rate):

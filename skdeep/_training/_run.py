@@ -47,6 +47,10 @@ class RunSpec:
     #: Warn (ConvergenceWarning) when max_epochs end the run, and refuse a
     #: run that ends worse than it started; off for partial_fit's one epoch.
     whole_fit: bool = True
+    #: Refuse a run that converges to a model worse on its training data than
+    #: the best constant prediction, and warn when it is no better (networks;
+    #: a convex model that fits the constant has found its optimum).
+    judge_against_constant: bool = False
     max_iter: int = 1
     verbose: int = 0
     name: str = "model"

@@ -89,6 +89,11 @@ class LinearModelCost:
         self.X = X.tocsr() if sp.issparse(X) and X.format not in ("csr", "csc") else X
         self.dtype = X.dtype
         self.r = np.asarray(r, dtype=self.dtype)
+        # The cost's sums over the examples accumulate in float64 whatever the
+        # dtype: in float32, a float32 sum's rounding (which depends on the BLAS
+        # kernel's order) hides the decreases the step search and the
+        # certificate must see near the optimum.
+        self._r64 = np.asarray(r, dtype=np.float64)
         self.l2 = float(l2)
         self.softmax = output == "softmax"
         if self.softmax:
@@ -100,13 +105,18 @@ class LinearModelCost:
         elif Y.shape[0] == 1:
             self.y = np.ascontiguousarray(Y[0], dtype=self.dtype)
             self.ry = self.y * self.r
+            self._ry64 = self.y.astype(np.float64) * self._r64
         else:
             raise ValueError("LinearModelCost handles one sigmoid unit or a softmax, not several sigmoid units.")
         self.center = np.asarray(center, dtype=np.float64)
         self.column_scale = np.asarray(column_scale, dtype=np.float64)
         # The strong convexity in the solver's coordinates: l2 / c_j^2 along W'_j.
-        with np.errstate(over="ignore", under="ignore"):
-            self.strong_convexity = float(self.l2 / np.max(self.column_scale) ** 2) if self.l2 else 0.0
+        with np.errstate(over="ignore", under="ignore", divide="ignore"):
+            strong_convexity = self.l2 / np.max(self.column_scale) ** 2 if self.l2 else 0.0
+        # Inputs so small (|x| near 1e-154 or below) that l2 / c^2 overflows: the
+        # penalty pins the weights at zero; the largest float keeps the step
+        # search and the momentum's bound finite.
+        self.strong_convexity = float(min(strong_convexity, np.finfo(np.float64).max))
         self.n_outputs, self.n_features = Y.shape[0], X.shape[1]
         self.n_weights = self.n_outputs * self.n_features
         shape = (self.n_outputs, X.shape[0])
@@ -170,7 +180,7 @@ class LinearModelCost:
             np.exp(e, out=e)
             total = np.add.reduce(e, axis=0, out=work[0])  # kept for the activations
             log_total = np.log(total, out=work[1])  # softmax has k >= 3 rows
-            loss = float(np.dot(log_total, self.r)) + float(np.dot(z_max, self.r))
+            loss = _dot64(log_total, self._r64) + _dot64(z_max, self._r64)
         else:
             # softplus(z) - y z, softplus(z) = max(z, 0) + log(1 + exp(-|z|)).
             # (log(1 + t) rather than log1p(t): t <= 1, so the absolute error
@@ -182,13 +192,13 @@ class LinearModelCost:
             d = work[0]
             np.add(t, 1.0, out=d)
             np.log(d, out=self._column)
-            loss = float(np.dot(self._column, self.r))
+            loss = _dot64(self._column, self._r64)
             np.maximum(z, 0.0, out=self._column)
-            loss += float(np.dot(self._column, self.r))
+            loss += _dot64(self._column, self._r64)
         if self.softmax:
-            loss -= float(np.dot(np.ravel(Z).take(self._target_index), self.r))
+            loss -= _dot64(np.ravel(Z).take(self._target_index), self._r64)
         else:
-            loss -= float(np.dot(self.ry, Z[0]))
+            loss -= _dot64(Z[0], self._ry64)
         if self.l2:
             W = (self.split(theta)[0] / self.column_scale).ravel()
             loss += 0.5 * self.l2 * float(np.dot(W, W))
@@ -311,6 +321,11 @@ class LinearModelCost:
             if float(np.abs(g).max()) < 1e-10:
                 break
         return f
+
+
+def _dot64(values, weights):
+    """``values . weights`` accumulated in float64 (``weights`` is float64; float64 values are not copied)."""
+    return float(np.dot(values.astype(np.float64, copy=False), weights))
 
 
 def standardization(X, r):

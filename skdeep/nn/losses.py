@@ -147,6 +147,39 @@ LOSSES = {
 }
 
 
+def best_constant_loss(Y, r, output_activation):
+    """The (weighted mean) loss of the best prediction that ignores the inputs.
+
+    A network whose output biases alone fit the data predicts the weighted
+    class frequencies (sigmoid, softmax) or the targets' weighted mean
+    (identity); no trained model should do worse on its training data.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_out, m)
+    r : ndarray of shape (m,)
+        Each example's share of the cost, summing to 1.
+    output_activation : {"sigmoid", "softmax", "identity"}
+
+    Returns
+    -------
+    loss : float
+        The entropy of the frequencies, or half the targets' weighted variance,
+        summed over the outputs.
+    """
+    Y = np.asarray(Y, dtype=np.float64)
+    r = np.asarray(r, dtype=np.float64)
+    mean = Y @ r
+    if output_activation == "identity":
+        return float(0.5 * (((Y - mean[:, None]) ** 2) @ r).sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # 0 log 0 = 0: a class (or label value) that never occurs costs nothing.
+        entropy = np.where(mean > 0, -mean * np.log(mean), 0.0)
+        if output_activation == "sigmoid":
+            entropy += np.where(mean < 1, -(1 - mean) * np.log1p(-mean), 0.0)
+    return float(entropy.sum())
+
+
 def output_gradient(A, Y, example_weight, out):
     """The fused output gradient ``dZ[L] = (A[L] - Y) * r``.
 
