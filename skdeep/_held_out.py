@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-
 from sklearn.metrics import check_scoring
 from sklearn.utils import _safe_indexing, check_random_state
 

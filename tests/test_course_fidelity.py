@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from . import course
 from skdeep import DeepNetClassifier, LogisticRegressionGD
+
+from . import course
 
 
 @pytest.fixture

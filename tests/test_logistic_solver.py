@@ -9,9 +9,9 @@ import scipy.sparse as sp
 from scipy.special import log_expit, logsumexp
 from sklearn.exceptions import ConvergenceWarning
 
-from . import course
 from skdeep import LogisticRegressionGD
 
+from . import course
 from .asserts import run_plan
 
 

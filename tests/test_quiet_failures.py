@@ -118,7 +118,7 @@ def test_class_weights_beyond_the_dtypes_range_are_refused_clearly(iris):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for model in (LogisticRegressionGD(class_weight={0: 1e10}), DeepNetClassifier(class_weight={0: 1e10})):
-            with pytest.raises(ValueError, match="sample_weight ranges from .* rescale them"):
+            with pytest.raises(ValueError, match=r"sample_weight ranges from .* rescale them"):
                 model.fit(X, y, sample_weight=np.full(len(y), 1e300))
 
 
