@@ -5,6 +5,9 @@ Build from the repository root, with skdeep importable::
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
 The build needs no network access: intersphinx is deliberately not enabled.
+Nor do the built pages: MathJax is served from the site's own _static/
+directory (the sphinx-mathjax-offline package of the docs extra), not from a
+CDN, so the formulas render offline and behind proxies.
 """
 
 import os
@@ -25,6 +28,12 @@ sys.path.insert(0, str(DOCS_DIR / "_ext"))
 # Examples draw with matplotlib; never open a window.
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+# The thumbnails of the examples that draw no figure (each names its file with
+# sphinx_gallery_thumbnail_path), drawn before the gallery is built.
+from thumbnails import write_thumbnails  # noqa: E402
+
+write_thumbnails(DOCS_DIR / "_static" / "thumbnails")
+
 # -- Project information -----------------------------------------------------
 
 project = "skdeep"
@@ -38,6 +47,10 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # Copies MathJax 3 into _static/mathjax and points mathjax_path there:
+    # without it, every formula loads its renderer from a CDN and shows as raw
+    # TeX when the reader has no network.
+    "sphinx-mathjax-offline",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "myst_parser",

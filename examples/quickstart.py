@@ -31,6 +31,8 @@ from skdeep import DeepNetClassifier, LogisticRegressionGD
 
 start = time.perf_counter()
 
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/quickstart.png"
+
 
 def print_grid_results(search, param_names):
     """One line per candidate of a fitted GridSearchCV, best first."""
