@@ -196,7 +196,32 @@ def _check_names_page(app, docname, source):
         )
 
 
+# -- Measured figures, read from the reports when the pages are built ------------
+
+# :result:`FILE | ROW | COLUMN` writes the figure a benchmark report holds
+# (benchmarks/figures.py explains the address), so that a page that quotes a
+# measurement shows the report's current figure instead of a copy that goes
+# stale; an address that names no single figure fails the (-W) build.
+import importlib.util  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("skdeep_figures", REPO_DIR / "benchmarks" / "figures.py")
+figures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(figures)
+
+
+def _result_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    from docutils import nodes
+
+    try:
+        value = figures.figure(text)
+    except figures.FigureError as exc:
+        message = inliner.reporter.error(str(exc), line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    return [nodes.Text(value)], []
+
+
 def setup(app):
+    app.add_role("result", _result_role)
     app.connect("source-read", _check_names_page)
     app.connect("autodoc-process-docstring", _plain_sklearn_refs, priority=400)
     app.connect("autodoc-skip-member", _skip_sklearn_members)
