@@ -42,8 +42,6 @@ import datetime
 import json
 import math
 import os
-import platform
-import subprocess
 import sys
 import time
 import warnings
@@ -351,19 +349,6 @@ def _missing_model_note(task, model_names):
     return ""
 
 
-def _git_commit():
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(ROOT), "log", "-1", "--format=%h"], capture_output=True, text=True, timeout=10
-        )
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "skdeep"], capture_output=True, text=True, timeout=10
-        )
-        return out.stdout.strip() + (" (skdeep/ modified)" if dirty.stdout.strip() else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
 def _seeds_text(seeds):
     if len(seeds) == 1:
         return f"random_state={seeds[0]}"
@@ -375,9 +360,11 @@ def report(task, run_sets, data_info, results, model_names, overrides, n_folds, 
     lines = [
         f"## Real data: {task}",
         "",
-        f"- {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
+        f"- {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
         f"{os.cpu_count()} cores, load average {load:.2f} at the end; one BLAS/OpenMP thread per model",
-        f"- skdeep {skdeep.__version__} from `{Path(skdeep.__file__).parent}` (commit {_git_commit()}), "
+        # The version only: the report is published in the docs, where a checkout's
+        # path or a local commit says nothing to a reader.
+        f"- skdeep {skdeep.__version__}, "
         f"scikit-learn {sklearn.__version__}, NumPy {np.__version__}",
         f"- skdeep overrides (`--set`): {overrides if overrides else 'none (defaults)'}",
         *([f"- {note}"] if (note := _missing_model_note(task, model_names)) else []),

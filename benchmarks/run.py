@@ -159,7 +159,8 @@ def machine_info():
             f"scikit-learn {sklearn.__version__}, PyTorch {torch_version}"
         ),
         f"- BLAS: {blas}",
-        f"- skdeep {skdeep.__version__} from {Path(skdeep.__file__).parent}",
+        # The version only: the report is published in the docs, where a checkout's path says nothing.
+        f"- skdeep {skdeep.__version__}",
     ]
     return "\n".join(lines)
 

@@ -5,6 +5,9 @@ Build from the repository root, with skdeep importable::
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
 The build needs no network access: intersphinx is deliberately not enabled.
+Nor do the built pages: MathJax is served from the site's own _static/
+directory (the sphinx-mathjax-offline package of the docs extra), not from a
+CDN, so the formulas render offline and behind proxies.
 """
 
 import os
@@ -25,6 +28,12 @@ sys.path.insert(0, str(DOCS_DIR / "_ext"))
 # Examples draw with matplotlib; never open a window.
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+# The thumbnails of the examples that draw no figure (each names its file with
+# sphinx_gallery_thumbnail_path), drawn before the gallery is built.
+from thumbnails import write_thumbnails  # noqa: E402
+
+write_thumbnails(DOCS_DIR / "_static" / "thumbnails")
+
 # -- Project information -----------------------------------------------------
 
 project = "skdeep"
@@ -38,6 +47,10 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # Copies MathJax 3 into _static/mathjax and points mathjax_path there:
+    # without it, every formula loads its renderer from a CDN and shows as raw
+    # TeX when the reader has no network.
+    "sphinx-mathjax-offline",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
@@ -183,7 +196,32 @@ def _check_names_page(app, docname, source):
         )
 
 
+# -- Measured figures, read from the reports when the pages are built ------------
+
+# :result:`FILE | ROW | COLUMN` writes the figure a benchmark report holds
+# (benchmarks/figures.py explains the address), so that a page that quotes a
+# measurement shows the report's current figure instead of a copy that goes
+# stale; an address that names no single figure fails the (-W) build.
+import importlib.util  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("skdeep_figures", REPO_DIR / "benchmarks" / "figures.py")
+figures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(figures)
+
+
+def _result_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    from docutils import nodes
+
+    try:
+        value = figures.figure(text)
+    except figures.FigureError as exc:
+        message = inliner.reporter.error(str(exc), line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    return [nodes.Text(value)], []
+
+
 def setup(app):
+    app.add_role("result", _result_role)
     app.connect("source-read", _check_names_page)
     app.connect("autodoc-process-docstring", _plain_sklearn_refs, priority=400)
     app.connect("autodoc-skip-member", _skip_sklearn_members)

@@ -21,6 +21,8 @@ from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepNetClassifier
 
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/course_deep_net.png"
+
 # %%
 # The data
 # --------

@@ -9,7 +9,7 @@ a large gap between them is *variance* (it fits the training set's noise).
 scikit-learn's :class:`~sklearn.model_selection.LearningCurveDisplay` draws
 both as the training set grows. Here, on the digits data set, three
 networks: one too small and too regularized, one too large and not
-regularized at all, and the default. It runs in about ten seconds.
+regularized at all, and the default. It runs in seconds.
 """
 
 # %%

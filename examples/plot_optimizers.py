@@ -11,7 +11,7 @@ rough linear-looking split in that many epochs, while Adam, whose per-weight
 step sizes adapt to the gradients' scale, fits the moons' shape. Here
 :class:`~skdeep.DeepNetClassifier` runs the three trainings with the course's
 settings (``solver="gd"``, ``"momentum"`` and ``"adam"``), then plots their
-cost curves and decision boundaries. It takes under ten seconds.
+cost curves and decision boundaries. It runs in seconds.
 """
 
 import time

@@ -13,8 +13,8 @@ score from 25 to 346), both at their defaults behind a
 :class:`~sklearn.preprocessing.StandardScaler`, except that ``MLPRegressor``
 gets ``max_iter=2000`` instead of 200. Each is scored by 5-fold
 cross-validated :math:`R^2` and timed, and the figure shows the out-of-fold
-predictions and the training cost of each epoch. It takes about ten seconds
-of computing, most of them ``MLPRegressor``'s 2000 epochs.
+predictions and the training cost of each epoch. Most of its running time is
+``MLPRegressor``'s 2000 epochs.
 """
 
 # %%
@@ -78,19 +78,19 @@ print(f"DeepNetRegressor's mean fit time / MLPRegressor's: {time_ratio:.2f}x")
 # %%
 # What the numbers say
 # --------------------
-# At its defaults, skdeep is level with ``MLPRegressor`` on this data set:
-# when this example was written, its mean test :math:`R^2` was 0.463 against
-# ``MLPRegressor``'s 0.472, a difference far inside the folds' spread (about
-# 0.13), while each of its fits took about 3% of ``MLPRegressor``'s time
-# (about 130 epochs, against 2000 that end without meeting ``MLPRegressor``'s
-# stopping rule). With only about 350 training rows per fold, the defaults'
-# L2 penalty (``alpha=3``, the course's :math:`\lambda`, divided by m) keeps
-# the training and test scores close (0.67 and 0.46): a 100-unit network
-# would otherwise fit the folds' noise, the course's picture of *variance*.
-# On 1,000 rows or more, ``early_stopping="auto"`` holds out a validation
-# share and stops there instead. The table above is the one this build
-# measured; on the seven regression sets of ``benchmarks/real_data.py``,
-# skdeep's mean :math:`R^2` at its defaults is 0.651 against 0.627.
+# The table above is the one this build measured. At its defaults, skdeep is
+# level with ``MLPRegressor`` on this data set: the difference of their mean
+# test :math:`R^2` is far inside the folds' spread (the ``+-`` column), while
+# each of its fits takes a small fraction of ``MLPRegressor``'s time, in a
+# fraction of the epochs; ``MLPRegressor``'s end at ``max_iter`` without
+# meeting its stopping rule, as its warnings count. With only about 350
+# training rows per fold, the defaults' L2 penalty (``alpha=3``, the course's
+# :math:`\lambda`, divided by m) keeps the training and test scores close: a
+# 100-unit network would otherwise fit the folds' noise, the course's picture
+# of *variance*. On 1,000 rows or more, ``early_stopping="auto"`` holds out a
+# validation share and stops there instead. On the seven regression sets of
+# ``benchmarks/real_data.py``, skdeep against ``MLPRegressor`` is on the
+# :ref:`defaults page <defaults>`.
 
 # %%
 # Out-of-fold predictions and training curves
