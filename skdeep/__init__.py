@@ -5,6 +5,7 @@ from ._deepnet_regressor import DeepNetRegressor
 from ._display import LossCurveDisplay
 from ._gradient_check import gradient_check
 from ._logistic import LogisticRegressionGD
+from ._onnx import to_onnx
 from ._persistence import ModelFileError, load, save
 from ._training import DivergenceError
 from ._version import __version__
@@ -20,4 +21,5 @@ __all__ = [
     "gradient_check",
     "load",
     "save",
+    "to_onnx",
 ]
