@@ -222,16 +222,21 @@ def test_graph_computes_in_the_model_dtype_whatever_the_input(onnxruntime, dtype
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_zipmap_default_gives_one_dict_per_row(onnxruntime, dtype):
+@pytest.mark.parametrize("target", ["binary", "multiclass", "multilabel"])
+def test_zipmap_default_gives_one_dict_per_row(onnxruntime, dtype, target):
     X, _ = data(dtype)
-    y = np.array(["a", "b", "c"])[np.argmax(X[:, :3], axis=1)]
+    if target == "multilabel":  # label k -> the probability that label k is present
+        y, keys = (X[:, :3] > 0).astype(int), [0, 1, 2]
+    else:
+        keys = ["a", "b"] if target == "binary" else ["a", "b", "c"]
+        y = np.array(keys)[np.argmax(X[:, : len(keys)], axis=1)]
     model = fitted_classifier(X, y)
     outputs = run(onnxruntime, to_onnx(model, X), X)
     assert list(outputs) == ["output_label", "output_probability"]
     assert_array_equal(outputs["output_label"], model.predict(X))
     rows = outputs["output_probability"]
-    assert [sorted(row) for row in rows] == [["a", "b", "c"]] * len(X)
-    probabilities = np.array([[row[label] for label in model.classes_] for row in rows])
+    assert [sorted(row) for row in rows] == [keys] * len(X)
+    probabilities = np.array([[row[key] for key in keys] for row in rows])
     # ZipMap holds float32: a double model's probabilities are rounded to it once more.
     bound = error_bound(model, X) + np.finfo(np.float32).eps / 2
     assert_close(probabilities, model.predict_proba(X), bound)
