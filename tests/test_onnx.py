@@ -348,6 +348,28 @@ def test_skl2onnx_converts_skdeep_estimators_once_registered(onnxruntime):
     assert_close(prediction[:, 0], regressor.predict(X), error_bound(regressor, X)[:, 0])
 
 
+def test_dataframe_or_sparse_sample_for_a_bare_estimator_gives_one_input(onnxruntime):
+    import scipy.sparse as sp
+
+    frame, _ = _frame()
+    numbers = frame[["age", "income"]] / 100
+    model = LogisticRegressionGD().fit(numbers, frame["city"])
+    for sample in (numbers[:3], sp.csr_matrix(numbers.to_numpy()[:3])):
+        onnx_model = to_onnx(model, sample, options={"zipmap": False})
+        assert [node.name for node in onnx_model.graph.input] == ["X"]
+        outputs = run(onnxruntime, onnx_model, numbers.to_numpy())
+        assert_array_equal(outputs["label"], model.predict(numbers))
+
+
+@pytest.mark.parametrize("target_opset", [9, 13])
+def test_older_target_opsets(onnxruntime, target_opset):
+    X, _ = data()
+    y = np.array(["a", "b", "c"])[np.argmax(X[:, :3], axis=1)]
+    model = fitted_classifier(X, y, activation="leaky_relu", batch_norm=True)
+    onnx_model, _ = check_classifier(onnxruntime, model, X, target_opset=target_opset)
+    assert {opset.domain: opset.version for opset in onnx_model.opset_import}[""] == target_opset
+
+
 # -- errors ----------------------------------------------------------------------------
 
 
