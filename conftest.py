@@ -2,5 +2,10 @@
 
 import importlib.util
 
+collect_ignore = []
 # LossCurveDisplay's example draws with matplotlib, an optional dependency.
-collect_ignore = [] if importlib.util.find_spec("matplotlib") else ["skdeep/_display.py"]
+if not importlib.util.find_spec("matplotlib"):
+    collect_ignore.append("skdeep/_display.py")
+# ONNX export needs the onnx extra: its converters import skl2onnx, and to_onnx's example runs it.
+if not (importlib.util.find_spec("skl2onnx") and importlib.util.find_spec("onnxruntime")):
+    collect_ignore += ["skdeep/_onnx.py", "skdeep/_onnx_converters.py"]

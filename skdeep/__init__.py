@@ -5,6 +5,7 @@ from ._deep_net_regressor import DeepNetRegressor
 from ._display import LossCurveDisplay
 from ._gradient_check import gradient_check
 from ._logistic_regression import LogisticRegressionGD
+from ._onnx import to_onnx
 from ._persistence import ModelFileError, load, save
 from ._training import DivergenceError
 from ._version import __version__
@@ -26,4 +27,5 @@ __all__ = [
     "gradient_check",
     "load",
     "save",
+    "to_onnx",
 ]

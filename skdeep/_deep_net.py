@@ -46,7 +46,8 @@ AUTO_LEARNING_RATES = {"adam": 0.01, "rmsprop": 0.003, "adagrad": 0.05, "momentu
 #: is above (standardized inputs, mean square 1, keep the rate); momentum, whose
 #: velocity multiplies the step by up to 1 / (1 - beta_1), by its square. On inputs
 #: near 100 (scikit-learn's check_fit_idempotent) the rates of standardized data
-#: diverged; gd's 0.3 / 2500 and momentum's 0.3 / 2500**2 fit there.
+#: diverged; gd's 0.3 / 2500 and momentum's 0.3 / 2500**2 fit there. (Batch norm
+#: makes the hidden layers' inputs scale-free: with it the rate stays 0.3.)
 INPUT_SCALED_SOLVERS = {"gd": 1, "momentum": 2}
 AUTO_MEAN_SQUARE = 4.0
 #: batch_size="auto" cuts an epoch into at least this many mini-batches. With
@@ -322,7 +323,7 @@ class DeepNetwork:
         )
         if is_auto(hp["learning_rate"]):
             learning_rate = AUTO_LEARNING_RATES.get(solver, 0.0)
-            if solver in INPUT_SCALED_SOLVERS:
+            if solver in INPUT_SCALED_SOLVERS and not hp["batch_norm"]:
                 learning_rate /= max(1.0, mean_square(setting.X) / AUTO_MEAN_SQUARE) ** INPUT_SCALED_SOLVERS[solver]
         else:
             learning_rate = hp["learning_rate"]

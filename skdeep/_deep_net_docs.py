@@ -41,7 +41,8 @@ PARAMETERS_DOC = """    Parameters
         descent wants a much larger step than the adaptive methods, and one
         that shrinks with the inputs' scale: with unscaled inputs (mean square
         ``s`` above 4), gd's 0.3 is divided by ``s / 4`` and momentum's by
-        ``(s / 4)^2``; standardized inputs keep 0.3.
+        ``(s / 4)^2`` (without batch norm, which makes the hidden layers
+        scale-free); standardized inputs keep 0.3.
     lr_schedule : {"auto", "constant", "inverse_time", "exponential", "step", "adaptive"}, default="auto"
         Learning-rate decay over epochs t = 0, 1, ..., for every solver but
         lbfgs: ``lr / (1 + decay_rate t)`` (inverse_time),

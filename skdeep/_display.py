@@ -99,7 +99,10 @@ class LossCurveDisplay:
         try:
             import matplotlib.pyplot as plt
         except ImportError:
-            raise ImportError('LossCurveDisplay needs matplotlib: pip install "scikit-deep[plots]".') from None
+            raise ImportError(
+                'LossCurveDisplay needs matplotlib: pip install matplotlib (or the "plots" extra, '
+                'pip install ".[plots]" from a checkout).'
+            ) from None
         if ax is None:
             _, ax = plt.subplots()
         epochs = np.arange(1, len(self.loss_curve) + 1)
