@@ -10,9 +10,12 @@ Measures, against ``MLPClassifier``:
   rows (50,000 with ``--quick``), workload B's network: its peak extra
   memory, the input excluded.
 
+- ``predict_proba``'s latency on 1, 10 and 100 rows (a request when serving),
+  digits-sized models.
+
 Targets: skdeep's predict_proba peak <= 64 MB and its time <= MLPClassifier's;
-the early-stopping fit's peak <= 0.5x the input (a copy of the training rows
-alone is 0.9x).
+its latency on 1, 10 and 100 rows <= MLPClassifier's; the early-stopping
+fit's peak <= 0.5x the input (a copy of the training rows alone is 0.9x).
 """
 
 import gc
@@ -67,7 +70,54 @@ def workload_d(settings, report):
     )
     report.check("D", "predict_proba: skdeep peak extra memory", peaks[sk], "<=", 64, unit="MB")
     report.check("D", "predict_proba: skdeep time / MLP time", ratio(times[sk], times[mlp]), "<=", 1.0)
+    serving_latency(settings, report)
     early_stopping_memory(settings, report)
+
+
+#: Rows per request in the latency table: one request is one row when serving.
+LATENCY_ROWS = (1, 10, 100)
+
+
+def serving_latency(settings, report):
+    """D (latency). predict_proba on 1, 10 and 100 rows: the time of one call, as a server pays it.
+
+    Digits-sized models (64 features, hidden (100,), 10 classes), fitted for a
+    few epochs; each time is the best mean over repeated batches of calls.
+    """
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    with quiet():
+        models = {
+            "skdeep DeepNetClassifier": skdeep_b(hidden=(100,), epochs=5).fit(X, y),
+            "sklearn MLPClassifier": mlp_b(hidden=(100,), epochs=5).fit(X, y),
+        }
+    calls = 300 if settings.quick else 2000
+    sk, mlp = models
+    rows, ratios = [], {}
+    for n_rows in LATENCY_ROWS:
+        request = np.ascontiguousarray(X[:n_rows])
+        times = race({name: _requests(model, request, calls) for name, model in models.items()}, settings.repeats + 2)
+        per_call = {name: times[name] / calls for name in models}
+        ratios[n_rows] = ratio(per_call[sk], per_call[mlp])
+        rows.append([f"{n_rows}", *(f"{per_call[name] * 1e6:.0f} us" for name in models), fmt_x(ratios[n_rows])])
+    report.add(
+        "D (latency). predict_proba on a few rows (digits: 64 features, hidden (100,), 10 classes), time per call",
+        md_table(["Rows", *models, "skdeep / MLP"], rows),
+    )
+    for n_rows in LATENCY_ROWS:
+        report.check("D", f"predict_proba latency, {n_rows} row(s): skdeep / MLP", ratios[n_rows], "<=", 1.0)
+
+
+def _requests(model, request, calls):
+    """A callable serving ``calls`` requests of ``request`` with ``model.predict_proba``."""
+
+    def serve():
+        for _ in range(calls):
+            model.predict_proba(request)
+
+    return serve
 
 
 def early_stopping_memory(settings, report):

@@ -43,11 +43,6 @@ except ImportError:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import skdeep
 
-# Workload C's reference, the course's loop, is the tests' course reference, tests/course.py (the
-# tests' reference too). The root is appended, after skdeep's import, so that it cannot
-# change which skdeep is measured.
-sys.path.append(str(Path(__file__).resolve().parent.parent))
-
 import scipy
 import sklearn
 from digits_cv import workload_a

@@ -21,6 +21,7 @@ the classification and regression layers, ``_targets_type`` and
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -327,9 +328,11 @@ class BaseNetwork(BaseEstimator):
 
         Rows are processed in chunks so memory stays bounded whatever m is.
         """
-        check_is_fitted(self)
-        model = self.model_
-        X = validate_numeric(self, X, accept_sparse=("csr", "csc"), dtype=DTYPES, reset=False)
+        model = vars(self).get("model_")
+        if model is None:
+            check_is_fitted(self)
+        if not _plain_rows(X, vars(self)):
+            X = validate_numeric(self, X, accept_sparse=("csr", "csc"), dtype=DTYPES, reset=False)
         if X.shape[1] != model.n_features:
             raise ValueError(
                 f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
@@ -337,6 +340,26 @@ class BaseNetwork(BaseEstimator):
             )
         with blas_threads_for_rows(model.layers, X.shape[0]):
             return model, chunked_logits(model.layers, X, model.hidden_activation)
+
+
+def _plain_rows(X, fitted):
+    """Whether X is what ``validate_data`` would pass through unchanged and without a word.
+
+    A 2-D float64 or float32 ndarray of finite values with the features fit saw,
+    for a model fitted without feature names: the common case of serving, where
+    ``validate_data``'s own checks cost several times the prediction of a few rows.
+    Anything else goes through ``validate_data``, for its conversions, warnings
+    and messages.
+    """
+    return (
+        type(X) is np.ndarray
+        and X.ndim == 2
+        and X.dtype in DTYPES
+        and X.shape[0] > 0
+        and X.shape[1] == fitted.get("n_features_in_")
+        and "feature_names_in_" not in fitted
+        and math.isfinite(X.sum())  # NaN or inf (or an overflowing sum): the full check says which
+    )
 
 
 def partial_fit_available(estimator):

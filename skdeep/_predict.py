@@ -2,7 +2,6 @@
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils import gen_batches
 
 from .nn import forward_logits
 
@@ -31,7 +30,10 @@ def chunked_logits(layers, X, hidden_activation):
     widths = sum(layer["W"].shape[0] for layer in layers) + (X.shape[1] if X.dtype != dtype else 0)
     chunk_rows = max(1, PREDICT_CHUNK_BYTES // (dtype.itemsize * widths))
     logits = np.empty((X.shape[0], layers[-1]["W"].shape[0]), dtype=dtype)
-    for rows in gen_batches(X.shape[0], chunk_rows):
+    # (A plain range: scikit-learn's gen_batches validates its arguments on every
+    # call, which costs more than predicting a few rows.)
+    for start in range(0, X.shape[0], chunk_rows):
+        rows = slice(start, start + chunk_rows)
         X_chunk = X[rows].astype(dtype, copy=False)
         # sklearn's (m, n_x) rows -> the course's (n_x, m) columns: a view.
         logits[rows] = forward_logits(layers, X_chunk.T, hidden_activation).T

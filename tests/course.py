@@ -7,8 +7,7 @@ These are the plain, unoptimized functions of the course's notebooks
 the tests (``tests/test_course_fidelity.py``, ``tests/test_logistic_solver.py``)
 take it as the ground truth that skdeep must reproduce, and the benchmark's
 workload C (``benchmarks/wide_full_batch.py``) times ``L_layer_model`` as the
-course loop skdeep is measured against (``from tests.course import ...``:
-``benchmarks/run.py`` puts the repository's root on ``sys.path``).
+course loop skdeep is measured against (it loads this file by its path).
 
 The code stays as plain as the notebooks write it (dicts of parameters, a list
 of caches, ``np.dot``, a new array for every intermediate, ``dA[0]`` computed

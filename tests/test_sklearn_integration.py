@@ -193,3 +193,18 @@ def test_cross_val_score_meets_course_targets(breast_cancer, iris):
     for (X, y), target in ((breast_cancer, 0.97), (iris, 0.93)):
         scores = cross_val_score(make_pipeline(StandardScaler(), LogisticRegressionGD()), X, y, cv=5)
         assert scores.mean() >= target
+
+
+def test_serving_shortcut_gives_what_full_validation_gives(blobs):
+    """A clean float ndarray skips validate_data; every other input still meets it, with its messages."""
+    X, y = blobs
+    model = DeepNetClassifier(hidden_layer_sizes=(8,), max_iter=5, tol=0, random_state=0).fit(X, y)
+    expected = model.predict_proba(X)
+    np.testing.assert_array_equal(model.predict_proba(X.tolist()), expected)
+    np.testing.assert_array_equal(model.predict_proba(np.asfortranarray(X)), expected)
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        model.predict(bad)
+    with pytest.raises(ValueError, match="X has 3 features, but DeepNetClassifier is expecting 4"):
+        model.predict(X[:, :3])
