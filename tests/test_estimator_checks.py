@@ -1,6 +1,5 @@
 """scikit-learn's estimator checks over several configurations of each estimator."""
 
-import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -81,12 +80,11 @@ ESTIMATORS = [
 
 
 BATCH_NORM_ROUNDING_REASON = (
-    "weighted batch statistics sum in another order than repeated rows; on NumPy 1.x the rounding difference, "
-    "carried through 200 epochs, reached 5e-7 relative in one configuration (alpha=1.5), above the check's 1e-7"
+    "weighted batch statistics sum in another order than repeated rows; the rounding difference, carried "
+    "through 200 epochs, depends on the BLAS kernel and the NumPy version (4e-7 relative on OpenBLAS's Haswell "
+    "kernel with sparse input, 5e-7 on NumPy 1.x), past the check's fixed 1e-7; "
+    "tests/test_sample_weights.py checks the equivalence against the rounding noise of the same fit"
 )
-
-
-NUMPY_1 = np.lib.NumpyVersion(np.__version__) < "2.0.0"
 
 
 def expected_failed_checks(estimator):
@@ -103,7 +101,7 @@ def expected_failed_checks(estimator):
         reason = PER_ROW_RANDOMNESS_REASON.format(what="the dropout mask")
     elif params["input_noise"]:
         reason = PER_ROW_RANDOMNESS_REASON.format(what="the input noise")
-    elif isinstance(estimator, DeepNetClassifier) and params["batch_norm"] and NUMPY_1:
+    elif params["batch_norm"]:
         reason = BATCH_NORM_ROUNDING_REASON
     if reason:
         failures["check_sample_weight_equivalence_on_dense_data"] = reason
