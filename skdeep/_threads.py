@@ -26,22 +26,44 @@ user chose, never on other processes.
 
 What load does now: it makes fits slower, never different. Measured on the
 project's machine (2 cores, OpenBLAS 0.3.30/0.3.31, ``OPENBLAS_CORETYPE=Haswell``;
-hidden (128, 64) on 20,000 x 100 rows unless said; time per epoch, two
-threads / one; "busy" is two other processes each spinning on a core):
+time on two threads / time on one, best of 5 rounds idle and of 2 busy,
+the two alternating; hidden (128, 64) on 20,000 x 100 rows unless said,
+per epoch; "idle" is the shared machine at a quiet moment, "busy" the same
+with two other processes each spinning on a core)::
 
-(the measurements follow in the next commit)
+    shape                           MFLOP   rule   idle f32  f64   busy f32  f64
+    batch 200                         8.5      1       0.81  0.80     16.8  25.8
+    batch 1000                         43      2       0.76  0.70     18.1   7.0
+    batch 4096                        175      2       0.70  0.69     0.86  1.23
+    full batch (20,000)               852      2       0.69  0.66     1.41  1.23
+    (512, 256), batch 200              73      2       0.73  0.70     0.72  1.48
+    (512, 256), batch 1000            367      2       0.60  0.58     1.27  1.94
+    (2048,), batch 200                 86      2       0.74  0.78      9.7   4.9
+    course's net, 209 x 12288, gd     103      2       0.67  0.72     1.48  0.96
+    predict 200,000 rows, (256, 128)  23,600   2       0.68  0.63     1.00  1.24
 
-Idle, a second thread pays from a few tens of MFLOP per forward pass: the
-threshold keeps one thread where it does not (batch 200 of the default
-networks) and two where it does (large batches, full batch, predict over
-many rows). Busy, a BLAS call split over two threads waits for both, and
-when another process holds a core the scheduler makes it wait a time slice:
-two threads are then several times slower than one on every shape tried.
-Following the load avoided that, at the price of results that changed with
-it; the rule keeps the results and pays the time. A user on a shared
-machine who prefers speed there sets one thread,
-``threadpoolctl.threadpool_limits(1, user_api="blas")``: fits are then as
-fast as on one thread and bit-identical to each other whatever the load
+The default kernel here (SkylakeX) gave the same picture: idle 0.57 to 0.83
+(batch 1000 float32 1.03), busy (other work on the machine as well) 1.2 to
+38 times. Idle, a second thread
+saves a quarter to two fifths of the time from a few tens of MFLOP; at
+batch 200 it saved a fifth here, but one thread there is what the speed
+targets of ``benchmarks/`` were set and met with (workload B) and what
+mini-batch training of small networks, the common case, can rely on under
+load: many short calls split over two threads each wait for a time slice
+when another process holds a core, 17 to 26 times slower in this table.
+Workload C (the course's network) needs its second thread: on one it took
+0.45 times the course loop's time with the SkylakeX kernel and 0.32 with
+Haswell's, against a target of 0.3 (0.26 and 0.22 on two).
+The threshold therefore stays where the load-following rule put it on an
+idle machine: the same choices, so the same speed, when the machine is
+idle. Busy, the calls on two threads pay anything from nothing to 26 times,
+erratically; the rule keeps the results and pays that time. Issue 24's
+example (hidden (512, 256), batch 200, float32, 3 epochs) took 5.1 s on
+two threads and 1.3 s on one at a load average of 4 (other work); its
+weights were the same with and without two more spinning processes. On a shared
+machine, one thread for the process,
+``threadpoolctl.threadpool_limits(1, user_api="blas")``, gives fits that
+are fast under load and bit-identical to each other whatever the load
 (though not to fits on two threads).
 
 Concurrent calls. The BLAS thread setting is process-wide: while one
