@@ -166,9 +166,8 @@ class _SharedLimit:
 
     def _library_threads(self, libraries):
         """The user's setting: the counts found by the first holder, or the live ones."""
-        if self._found is not None:
-            return max(threads for _, threads in self._found)
-        return max(library.num_threads or 1 for library in libraries)
+        found = self._found or [(library, library.num_threads) for library in libraries]
+        return max((threads for _, threads in found if threads is not None), default=1)
 
     def _admitted(self, ticket, threads):
         if self._holders and self._threads != threads:
@@ -234,8 +233,21 @@ class _SharedLimit:
                 local.held.pop()
                 self._hold_only(local.held[-1] if local.held else None, libraries)
 
+    def _after_fork(self):
+        """In a forked child only the forking thread lives on: forget the others' shares."""
+        self._changed = threading.Condition(threading.Lock())
+        self._queue = []
+        self._holders = 1 if getattr(self._local, "holding", None) is not None else 0
+        if self._holders == 0 and self._found is not None:
+            for library, found in self._found:
+                if found is not None:
+                    _set_threads(library, found)
+            self._threads = self._found = None
+
 
 _limit = _SharedLimit()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_limit._after_fork)
 
 
 def blas_threads(flops):

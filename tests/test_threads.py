@@ -4,6 +4,7 @@ import builtins
 import io
 import itertools
 import os
+import signal
 import threading
 
 import numpy as np
@@ -276,4 +277,39 @@ def test_a_predict_during_a_fit_gives_the_bits_it_gives_alone(two_blas_threads):
     assert not errors
     for proba in during:
         np.testing.assert_array_equal(proba, alone, strict=True)
+    assert _blas_threads() == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")  # Python 3.12+
+def test_a_child_forked_while_another_thread_holds_a_count_starts_afresh(two_blas_threads):
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        with blas_threads(SMALL):
+            held.set()
+            release.wait(10)
+
+    thread, errors = _in_thread(holder)
+    assert held.wait(10)
+    try:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: the holder thread does not exist here
+            signal.alarm(10)  # a child stuck waiting for it dies, and the test fails
+            try:
+                with blas_threads(LARGE) as threads:  # would wait forever for the vanished holder
+                    inside = _blas_threads()
+                os.write(write, f"{threads} {inside} {_blas_threads()}".encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        _, status = os.waitpid(pid, 0)
+        with os.fdopen(read) as answer:
+            assert answer.read() == "2 2 2"
+        assert status == 0
+    finally:
+        release.set()
+        thread.join()
+    assert not errors
     assert _blas_threads() == 2
