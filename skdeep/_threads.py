@@ -1,17 +1,19 @@
 """How many BLAS threads a training run or a prediction uses: a function of the problem alone.
 
-The rule, per call (an epoch, an L-BFGS evaluation, a predict, a validation pass):
+The rule, per call (an epoch, an L-BFGS evaluation, a predict, a validation pass)::
 
-    threads = min(1 + flops // SINGLE_THREAD_FLOPS, the BLAS setting, usable cores)
+    threads = 1                                     if flops < SINGLE_THREAD_FLOPS (20 MFLOP)
+              min(the BLAS setting, usable cores)   otherwise
 
 where ``flops`` counts the floating-point operations of one forward pass of
 a mini-batch (or of the rows predicted), the BLAS setting is the most
 threads the process's BLAS libraries are set to use when no skdeep call is
 running (the user's ``threadpoolctl`` limit or ``OPENBLAS_NUM_THREADS``),
-and the usable cores are those of the process's affinity mask. Products
-under 20 MFLOP run on one thread, one more thread for every further 20
-MFLOP. Nothing else enters: not the load average, not /proc, not what
-other processes or threads do.
+and the usable cores are those of the process's affinity mask. Nothing
+else enters: not the load average, not /proc, not what other processes or
+threads do. On an idle machine these are the choices the earlier,
+load-following rule made (it ran large products on the idle cores, up to
+the setting), so the speed measured with it on an idle machine stands.
 
 Why the choice must not follow the load. A BLAS kernel may split a product
 differently on one thread and on two, and then sums in another order: with
@@ -92,8 +94,8 @@ from itertools import count
 from threadpoolctl import ThreadpoolController
 
 #: Products under this many floating-point operations per forward pass run
-#: on one BLAS thread, and every further multiple allows one more thread
-#: (see the module's docstring for the measurements).
+#: on one BLAS thread, larger ones on every thread the user allows (see the
+#: module's docstring for the measurements).
 SINGLE_THREAD_FLOPS = 20e6
 
 
@@ -128,7 +130,9 @@ def thread_count(flops, library_threads, cores):
     int
         At least 1.
     """
-    return max(1, min(1 + int(flops // SINGLE_THREAD_FLOPS), library_threads, cores))
+    if flops < SINGLE_THREAD_FLOPS:
+        return 1
+    return max(1, min(library_threads, cores))
 
 
 def _set_threads(library, threads):

@@ -44,15 +44,14 @@ def two_blas_threads():
     [
         (0, 8, 8, 1),
         (SINGLE_THREAD_FLOPS - 1, 8, 8, 1),
-        (SINGLE_THREAD_FLOPS, 8, 8, 2),
-        (2.5 * SINGLE_THREAD_FLOPS, 8, 8, 3),
+        (SINGLE_THREAD_FLOPS, 8, 8, 8),
         (1e12, 8, 16, 8),  # never above the user's setting
         (1e12, 8, 2, 2),  # nor above the cores the process may use
         (1e12, 1, 2, 1),
         (1e12, 0, 2, 1),
     ],
 )
-def test_the_rule_is_one_thread_per_started_multiple_of_the_threshold(flops, library_threads, cores, expected):
+def test_one_thread_below_the_threshold_the_users_setting_above(flops, library_threads, cores, expected):
     assert thread_count(flops, library_threads, cores) == expected
 
 
