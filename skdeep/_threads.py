@@ -30,8 +30,9 @@ What load does now: it makes fits slower, never different. Measured on the
 project's machine (2 cores, OpenBLAS 0.3.30/0.3.31, ``OPENBLAS_CORETYPE=Haswell``;
 time on two threads / time on one, best of 5 rounds idle and of 2 busy,
 the two alternating; hidden (128, 64) on 20,000 x 100 rows unless said,
-per epoch; "idle" is the shared machine at a quiet moment, "busy" the same
-with two other processes each spinning on a core)::
+per epoch; "idle" is the shared machine at a quiet moment, its load
+average 0.9 to 1.8 from other work, "busy" the same with two other
+processes each spinning on a core)::
 
     shape                           MFLOP   rule   idle f32  f64   busy f32  f64
     batch 200                         8.5      1       0.81  0.80     16.8  25.8
@@ -46,23 +47,25 @@ with two other processes each spinning on a core)::
 
 The default kernel here (SkylakeX) gave the same picture: idle 0.57 to 0.83
 (batch 1000 float32 1.03), busy (other work on the machine as well) 1.2 to
-38 times. Idle, a second thread
-saves a quarter to two fifths of the time from a few tens of MFLOP; at
-batch 200 it saved a fifth here, but one thread there is what the speed
-targets of ``benchmarks/`` were set and met with (workload B) and what
-mini-batch training of small networks, the common case, can rely on under
-load: many short calls split over two threads each wait for a time slice
-when another process holds a core, 17 to 26 times slower in this table.
-Workload C (the course's network) needs its second thread: on one it took
-0.45 times the course loop's time with the SkylakeX kernel and 0.32 with
-Haswell's, against a target of 0.3 (0.26 and 0.22 on two).
-The threshold therefore stays where the load-following rule put it on an
-idle machine: the same choices, so the same speed, when the machine is
-idle. Busy, the calls on two threads pay anything from nothing to 26 times,
+38 times.
+
+Idle, a second thread saves a quarter to two fifths of the time from a few
+tens of MFLOP. At batch 200 it saved a fifth here, but one thread there is
+what the speed targets of ``benchmarks/`` were set and met with (workload
+B), and what mini-batch training of small networks, the common case, can
+rely on under load: many short calls split over two threads each wait for
+a time slice when another process holds a core, 17 to 26 times slower in
+this table. Workload C (the course's network) needs its second thread: on
+one it took 0.45 times the course loop's time with the SkylakeX kernel and
+0.32 with Haswell's, against a target of 0.3 (0.26 and 0.22 on two). The
+threshold therefore stays where the load-following rule had it: the same
+choices, so the same speed, on an idle machine.
+
+Busy, the calls on two threads pay anything from nothing to 26 times,
 erratically; the rule keeps the results and pays that time. Issue 24's
-example (hidden (512, 256), batch 200, float32, 3 epochs) took 5.1 s on
-two threads and 1.3 s on one at a load average of 4 (other work); its
-weights were the same with and without two more spinning processes. On a shared
+example (hidden (512, 256), batch 200, float32, 3 epochs) took 5.1 s on two
+threads and 1.3 s on one at a load average of 4 (other work); its weights
+were the same with and without two more spinning processes. On a shared
 machine, one thread for the process,
 ``threadpoolctl.threadpool_limits(1, user_api="blas")``, gives fits that
 are fast under load and bit-identical to each other whatever the load
@@ -74,15 +77,18 @@ also run on one, whatever its own rule said, and give other bits than the
 same predict alone. So every call holds a share of one process-wide limit,
 and calls whose rules chose the same count share it, while a call whose
 count differs waits until the current holders are done (at most one epoch
-of a concurrent fit), in arrival order so neither side starves. A predict
+of a concurrent fit; ``LogisticRegressionGD``'s solver holds its count for
+its whole fit), in arrival order so neither side starves. A predict
 therefore computes on the threads its own size chose, whatever a concurrent
 fit does, and gives the bits it gives alone. The first holder sets the
 libraries (never above what the user set) and the last one restores what
-they were, in whichever thread it runs. A call made from inside another one
-in the same thread (a callback predicting during a fit) gives up its
-thread's share while it runs, so it too computes on its own count. Set the
-process's limits between fits, not while one runs: the last call to finish
-restores the setting it found when the first began.
+they were, in whichever thread it runs (threadpoolctl 3.8 ignores changes
+from any thread but the first that made one: the process used to be left
+on one thread now and then, see :func:`_set_threads`). A call made from
+inside another one in the same thread (a callback predicting during a fit)
+gives up its thread's share while it runs, so it too computes on its own
+count. Set the process's limits between fits, not while one runs: the last
+call to finish restores the setting it found when the first began.
 """
 
 import os
