@@ -1,106 +1,114 @@
-"""How many BLAS threads a training run or a prediction uses, without disturbing the process.
+"""How many BLAS threads a training run or a prediction uses: a function of the problem alone.
 
-The rule, per call (an epoch, an L-BFGS evaluation, a predict):
+The rule, per call (an epoch, an L-BFGS evaluation, a predict, a validation pass)::
 
-1. Small products run on one thread: below ``SINGLE_THREAD_FLOPS``
-   floating-point operations per forward pass of one mini-batch (or of the
-   rows predicted), whatever the dtype.
-2. Larger products (large batches, full batch, predict over many rows) run
-   on as many threads as there are idle cores, up to the BLAS library's own
-   setting; on one thread when no core is idle. "Idle" is read at the
-   moment and over the last interval: the cores this process may use, minus
-   the threads of *other* processes running or waiting to run now (Linux's
-   runnable count in /proc/loadavg, less this process's own running
-   threads), and minus the CPU time other processes took since the previous
-   reading (/proc/stat, less this process's own); the smaller count wins. Training reads
-   it again every epoch (at most every ``IDLE_READING_SECONDS``: a reading
-   costs ~70 us, a full-batch epoch can take 3 ms), so load that arrives
-   during a fit costs at most one epoch on too many threads.
+    threads = 1                                     if flops < SINGLE_THREAD_FLOPS (20 MFLOP)
+              min(the BLAS setting, usable cores)   otherwise
 
-Why, as measured on the project's machine (2 cores, OpenBLAS; hidden (128,
-64) on 20,000 x 100 rows unless said, time per epoch, 2 threads / 1 thread):
+where ``flops`` counts the floating-point operations of one forward pass of
+a mini-batch (or of the rows predicted), the BLAS setting is the most
+threads the process's BLAS libraries are set to use when no skdeep call is
+running (the user's ``threadpoolctl`` limit or ``OPENBLAS_NUM_THREADS``),
+and the usable cores are those of the process's affinity mask. Nothing
+else enters: not the load average, not /proc, not what other processes or
+threads do. On an idle machine these are the choices the earlier,
+load-following rule made (it ran large products on the idle cores, up to
+the setting), so the speed measured with it on an idle machine stands.
 
-- Idle machine (issue 16, float32): batch 200: no faster on two threads;
-  batch 1000 (43 MFLOP per forward pass): 0.73x; batch 4096: 0.65x. The
-  crossover lies between 9 and 43 MFLOP: ``SINGLE_THREAD_FLOPS`` = 20 MFLOP.
-  float64 keeps the same threshold: its products take twice as long, so the
-  second thread's fixed cost weighs less, and the threshold errs towards one.
-- Busy machine (two other processes computing on the two cores, load
-  average ~5), float32 / float64: batch 200 3.8x / 6.3x slower on two
-  threads; batch 1000 3.6x / 7.1x; batch 4096 4.2x / 4.2x; full batch
-  (20,000) 0.96x / 2.5x; hidden (2048,) at batch 200 3.1x / 4.6x (one epoch
-  up to 11 s against 0.8 s); hidden (512, 256) at batch 1000 2.3x / 2.5x.
-  A BLAS call split over two threads waits for both, and when another
-  process holds a core the scheduler makes it wait a time slice: no shape
-  pays then, hence rule 2's count of idle cores. An instant reading alone
-  was not enough: under bursty load (other processes blocking for
-  milliseconds between bursts) it read two idle cores at a load average of
-  2.8, and the course's full-batch network took 24 ms per iteration on two
-  threads against 3.3 ms on one, hence the interval reading too.
+Why the choice must not follow the load. A BLAS kernel may split a product
+differently on one thread and on two, and then sums in another order: with
+OpenBLAS's Haswell kernel (``OPENBLAS_CORETYPE=Haswell``), a float32
+(200, 512) x (512, 256) product differs by up to 4.6e-5 between one thread
+and two (float64 was identical, and so was float32 with the SkylakeX
+kernel). An earlier rule ran large products on as many threads as there
+were idle cores: the same ``random_state`` then gave other weights when two
+other processes kept the cores busy (issue 24). The weights now depend on
+the data, the hyperparameters, ``random_state`` and the thread settings the
+user chose, never on other processes.
 
-BLAS thread limits are process-wide. Calls running at once in several
-threads share one reference-counted limit: the first to need one sets it, a
-later one may lower it (never raise it), and the last to finish restores
-what the process had, so concurrent fits never leave the process on fewer
-threads, and no fit or predict changes the settings for good.
+What load does now: it makes fits slower, never different. Measured on the
+project's machine (2 cores, OpenBLAS 0.3.30/0.3.31, ``OPENBLAS_CORETYPE=Haswell``;
+time on two threads / time on one, best of 5 rounds idle and of 2 busy,
+the two alternating; hidden (128, 64) on 20,000 x 100 rows unless said,
+per epoch; "idle" is the shared machine at a quiet moment, its load
+average 0.9 to 1.8 from other work, "busy" the same with two other
+processes each spinning on a core)::
+
+    shape                           MFLOP   rule   idle f32  f64   busy f32  f64
+    batch 200                         8.5      1       0.81  0.80     16.8  25.8
+    batch 1000                         43      2       0.76  0.70     18.1   7.0
+    batch 4096                        175      2       0.70  0.69     0.86  1.23
+    full batch (20,000)               852      2       0.69  0.66     1.41  1.23
+    (512, 256), batch 200              73      2       0.73  0.70     0.72  1.48
+    (512, 256), batch 1000            367      2       0.60  0.58     1.27  1.94
+    (2048,), batch 200                 86      2       0.74  0.78      9.7   4.9
+    course's net, 209 x 12288, gd     103      2       0.67  0.72     1.48  0.96
+    predict 200,000 rows, (256, 128)  23,600   2       0.68  0.63     1.00  1.24
+
+The default kernel here (SkylakeX) gave the same picture: idle 0.57 to 0.83
+(batch 1000 float32 1.03), busy (other work on the machine as well) 1.2 to
+38 times.
+
+Idle, a second thread saves a quarter to two fifths of the time from a few
+tens of MFLOP. At batch 200 it saved a fifth here, but one thread there is
+what the speed targets of ``benchmarks/`` were set and met with (workload
+B), and what mini-batch training of small networks, the common case, can
+rely on under load: many short calls split over two threads each wait for
+a time slice when another process holds a core, 17 to 26 times slower in
+this table. Workload C (the course's network) needs its second thread: on
+one it took 0.45 times the course loop's time with the SkylakeX kernel and
+0.32 with Haswell's, against a target of 0.3 (0.26 and 0.22 on two). The
+threshold therefore stays where the load-following rule had it: the same
+choices, so the same speed, on an idle machine.
+
+Busy, the calls on two threads pay anything from nothing to 26 times,
+erratically; the rule keeps the results and pays that time. Issue 24's
+example (hidden (512, 256), batch 200, float32, 3 epochs) took 5.1 s on two
+threads and 1.3 s on one at a load average of 4 (other work); its weights
+were the same with and without two more spinning processes. On a shared
+machine, one thread for the process,
+``threadpoolctl.threadpool_limits(1, user_api="blas")``, gives fits that
+are fast under load and bit-identical to each other whatever the load
+(though not to fits on two threads).
+
+Concurrent calls. The BLAS thread setting is process-wide: while one
+thread's epoch runs on one BLAS thread, a predict in another thread would
+also run on one, whatever its own rule said, and give other bits than the
+same predict alone. So every call holds a share of one process-wide limit,
+and calls whose rules chose the same count share it, while a call whose
+count differs waits until the current holders are done (at most one epoch
+of a concurrent fit; ``LogisticRegressionGD``'s solver holds its count for
+its whole fit), in arrival order so neither side starves. A predict
+therefore computes on the threads its own size chose, whatever a concurrent
+fit does, and gives the bits it gives alone. The first holder sets the
+libraries (never above what the user set) and the last one restores what
+they were, in whichever thread it runs (threadpoolctl 3.8 ignores changes
+from any thread but the first that made one: the process used to be left
+on one thread now and then, see :func:`_set_threads`). A call made from
+inside another one in the same thread (a callback predicting during a fit)
+gives up its thread's share while it runs, so it too computes on its own
+count. Set the process's limits between fits, not while one runs: the last
+call to finish restores the setting it found when the first began.
 """
 
 import os
 import threading
-import time
 from contextlib import contextmanager, nullcontext
 from functools import cache
+from itertools import count
 
 from threadpoolctl import ThreadpoolController
 
-#: Below this many floating-point operations per forward pass of a
-#: mini-batch (or of the rows predicted), BLAS runs on one thread (see the
+#: Products under this many floating-point operations per forward pass run
+#: on one BLAS thread, larger ones on every thread the user allows (see the
 #: module's docstring for the measurements).
 SINGLE_THREAD_FLOPS = 20e6
-#: How long a reading of the idle cores is reused.
-IDLE_READING_SECONDS = 0.05
-
-_lock = threading.Lock()
-_users = 0
-_limit = None
-_limited_to = None
-_last_reading = (-float("inf"), None)  # (time.monotonic(), idle cores)
 
 
 @cache
-def _thread_pools():
-    """The process's thread pools, inspected once (0.4 ms a time, too slow per fit)."""
-    return ThreadpoolController()
-
-
-@contextmanager
-def _shared_limit(threads):
-    """At most ``threads`` BLAS threads while inside, shared with concurrent users."""
-    global _users, _limit, _limited_to
-    with _lock:
-        if _users == 0:
-            _limit = _thread_pools().limit(limits=threads, user_api="blas")
-            _limited_to = threads
-        elif threads < _limited_to:
-            # Lower only: _limit still holds the process's own settings to restore.
-            _thread_pools().limit(limits=threads, user_api="blas")
-            _limited_to = threads
-        _users += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _users -= 1
-            if _users == 0:
-                _limit.restore_original_limits()
-                _limit = None
-                _limited_to = None
-
-
-def _library_threads():
-    """The most threads any BLAS library of the process is set to use now."""
-    controllers = _thread_pools().select(user_api="blas").lib_controllers
-    return max((controller.num_threads for controller in controllers), default=1)
+def _blas_libraries():
+    """The process's BLAS libraries under threadpoolctl's control, found once (0.4 ms a time)."""
+    return tuple(ThreadpoolController().select(user_api="blas").lib_controllers)
 
 
 def _usable_cores():
@@ -110,101 +118,154 @@ def _usable_cores():
         return os.cpu_count() or 1
 
 
-def _own_running_threads():
-    """This process's threads that are running or runnable (this one included)."""
-    running = 0
-    try:
-        tasks = os.listdir("/proc/self/task")
-    except OSError:
+def thread_count(flops, library_threads, cores):
+    """The BLAS threads for products of ``flops`` operations: the whole rule, a pure function.
+
+    Parameters
+    ----------
+    flops : float
+        Floating-point operations of one forward pass of a mini-batch (or of
+        the rows predicted).
+    library_threads : int
+        The most threads the BLAS libraries are set to use (the user's setting).
+    cores : int
+        The cores the process may run on.
+
+    Returns
+    -------
+    int
+        At least 1.
+    """
+    if flops < SINGLE_THREAD_FLOPS:
         return 1
-    for task in tasks:
-        try:
-            with open(f"/proc/self/task/{task}/stat") as stat:
-                # "pid (name) state ...": the name may hold spaces, the state follows the last ")".
-                state = stat.read().rpartition(")")[2].split()[0]
-        except (OSError, IndexError):
-            continue  # the thread ended meanwhile
-        running += state == "R"
-    return max(running, 1)
+    return max(1, min(library_threads, cores))
 
 
-def _cpu_ticks():
-    """``(all, idle, this process's)`` CPU time in clock ticks since boot, from /proc."""
-    with open("/proc/stat") as stat:
-        values = [int(v) for v in stat.readline().split()[1:9]]  # user .. steal, every core
-    with open("/proc/self/stat") as own:
-        fields = own.read().rpartition(")")[2].split()  # from the state on: utime and stime at 11, 12
-    return sum(values), values[3] + values[4], int(fields[11]) + int(fields[12])
+def _set_threads(library, threads):
+    """Set one library's thread count from whichever thread runs this.
 
-
-#: A core counts as idle when other processes used less than this share of it.
-IDLE_CORE_SLACK = 0.2
-_last_ticks = None  # the previous _cpu_ticks(), for the interval since
-_interval_idle = None  # idle cores over the last measured interval
-
-
-def _idle_over_interval(cores):
-    """Idle cores over the time since the previous reading (None on the first one).
-
-    Other processes' share of the CPU time spent meanwhile: everything
-    neither idle nor this process's own. Bursty load (processes that block
-    for milliseconds between bursts) escapes an instant reading, not this one.
+    threadpoolctl 3.8 lets only one Python thread (the first to set) change
+    OpenBLAS's process-wide count and silently ignores the others; the first
+    and the last holder of the shared limit may be different threads, so
+    each change takes control and gives it back at once.
     """
-    global _last_ticks, _interval_idle
-    ticks = _cpu_ticks()
-    if _last_ticks is not None:
-        total, idle, own = (now - before for now, before in zip(ticks, _last_ticks, strict=True))
-        if total < 2 * cores:  # under two ticks a core: too short to tell, keep the last estimate
-            return _interval_idle
-        busy_elsewhere = max(0, total - idle - own) * cores / total
-        _interval_idle = max(0, int(cores - busy_elsewhere + IDLE_CORE_SLACK))
-    _last_ticks = ticks
-    return _interval_idle
+    release = getattr(type(library), "clear_controlling_thread", None)
+    if release is not None:
+        release(force=True)
+    library.set_num_threads(threads)
+    if release is not None:
+        release()
 
 
-def idle_cores():
-    """Cores no other process is using (None where the system does not say).
+class _SharedLimit:
+    """One process-wide BLAS thread count, held by every call that chose it.
 
-    The smaller of two readings: the instant one (other processes' threads
-    running or runnable now, from /proc/loadavg, less this process's own)
-    and the share of the CPU other processes took since the previous reading
-    (or, on the first, the one-minute load average).
+    Holders of the same count overlap; a call wanting another count waits
+    until the holders are gone and no earlier arrival wants something else.
     """
-    cores = _usable_cores()
-    try:
-        with open("/proc/loadavg") as loadavg:
-            runnable = int(loadavg.read().split()[3].partition("/")[0])
-        instant = max(0, cores - max(0, runnable - _own_running_threads()))
-        recent = _idle_over_interval(cores)
-    except (OSError, ValueError, IndexError):
-        instant = recent = None
-    if recent is None:
+
+    def __init__(self):
+        self._changed = threading.Condition(threading.Lock())
+        self._holders = 0
+        self._threads = None  # the count the holders chose
+        self._found = None  # [(library, its count before the first holder)]
+        self._queue = []  # (ticket, threads) of the calls waiting, in arrival order
+        self._tickets = count()
+        # Per thread: .held, the counts of its calls, outermost first; .holding, the share it holds.
+        self._local = threading.local()
+
+    def _library_threads(self, libraries):
+        """The user's setting: the counts found by the first holder, or the live ones."""
+        found = self._found or [(library, library.num_threads) for library in libraries]
+        return max((threads for _, threads in found if threads is not None), default=1)
+
+    def _admitted(self, ticket, threads):
+        if self._holders and self._threads != threads:
+            return False
+        return all(wanted == threads for earlier, wanted in self._queue if earlier < ticket)
+
+    def _acquire(self, threads, libraries):
+        """Hold the limit at ``threads`` (the lock held)."""
+        ticket = (next(self._tickets), threads)
+        self._queue.append(ticket)
         try:
-            recent = max(0, int(cores - os.getloadavg()[0] + IDLE_CORE_SLACK))
-        except (AttributeError, OSError):
-            return instant
-    return recent if instant is None else min(instant, recent)
+            while not self._admitted(*ticket):
+                self._changed.wait()
+        finally:
+            self._queue.remove(ticket)
+            self._changed.notify_all()  # a later arrival may have waited on this one alone
+        if self._holders == 0:
+            self._found = [(library, library.num_threads) for library in libraries]
+            for library, found in self._found:
+                if found is not None:  # a library that does not say is left alone
+                    _set_threads(library, min(found, threads))
+            self._threads = threads
+        self._holders += 1
+
+    def _release(self):
+        """Let go of the limit (the lock held); the last holder restores what the first found."""
+        self._holders -= 1
+        if self._holders == 0:
+            for library, found in self._found:
+                if found is not None:
+                    _set_threads(library, found)
+            self._threads = self._found = None
+        self._changed.notify_all()
+
+    def _hold_only(self, threads, libraries):
+        """Make ``threads`` (or nothing, for None) the one share this thread holds (the lock held)."""
+        local = self._local
+        if local.holding == threads:
+            return
+        if local.holding is not None:
+            self._release()
+            local.holding = None
+        if threads is not None:
+            self._acquire(threads, libraries)
+            local.holding = threads
+
+    @contextmanager
+    def hold(self, flops, libraries):
+        """BLAS on :func:`thread_count`'s count for ``flops`` while inside."""
+        local = self._local
+        if not hasattr(local, "held"):
+            local.held, local.holding = [], None
+        with self._changed:
+            threads = thread_count(flops, self._library_threads(libraries), _usable_cores())
+            # A call inside another of the same thread (that one paused meanwhile)
+            # trades the thread's share for its own count, and gives it back after.
+            self._hold_only(threads, libraries)
+            local.held.append(threads)
+        try:
+            yield threads
+        finally:
+            with self._changed:
+                local.held.pop()
+                self._hold_only(local.held[-1] if local.held else None, libraries)
+
+    def _after_fork(self):
+        """In a forked child only the forking thread lives on: forget the others' shares."""
+        self._changed = threading.Condition(threading.Lock())
+        self._queue = []
+        self._holders = 1 if getattr(self._local, "holding", None) is not None else 0
+        if self._holders == 0 and self._found is not None:
+            for library, found in self._found:
+                if found is not None:
+                    _set_threads(library, found)
+            self._threads = self._found = None
 
 
-def _recent_idle_cores():
-    """:func:`idle_cores`, read again once the last reading is ``IDLE_READING_SECONDS`` old."""
-    global _last_reading
-    now = time.monotonic()
-    when, idle = _last_reading
-    if now - when > IDLE_READING_SECONDS:
-        idle = idle_cores()
-        _last_reading = (now, idle)
-    return idle
+_limit = _SharedLimit()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_limit._after_fork)
 
 
 def blas_threads(flops):
-    """A context running BLAS on the threads that pay for products of ``flops`` operations."""
-    if flops < SINGLE_THREAD_FLOPS:
-        return _shared_limit(1)
-    idle = _recent_idle_cores()
-    if idle is None or idle >= _library_threads():
+    """A context running BLAS on the threads :func:`thread_count` chooses for ``flops`` operations."""
+    libraries = _blas_libraries()
+    if not libraries:
         return nullcontext()
-    return _shared_limit(max(1, idle))
+    return _limit.hold(flops, libraries)
 
 
 def blas_threads_for(network, batch_size):
