@@ -91,6 +91,12 @@ def _configurations():
         defaults.update(params)
         return lambda: DeepNetClassifier(**defaults)
 
+    def course(**params):
+        """The course's notebooks: full-batch gradient descent, random_state=1, no regularization."""
+        settings = dict(solver="gd", learning_rate=0.0075, batch_size=None, max_iter=300, tol=0, alpha=0)
+        settings.update(early_stopping=False, lr_schedule="constant", shuffle=False, random_state=1, **params)
+        return lambda: DeepNetClassifier(**settings)
+
     configs = {}
     for solver in ("gd", "momentum", "rmsprop", "adagrad", "adam", "lbfgs"):
         configs[f"solver-{solver}"] = ("moons", net(solver=solver), "fit")
@@ -147,43 +153,8 @@ def _configurations():
             "logistic-warm": ("moons", lambda: LogisticRegressionGD(warm_start=True, max_iter=20, tol=0), "fit3"),
             "logistic-partial": ("moons", lambda: LogisticRegressionGD(), "partial"),
             # The course's configurations: full batch gradient descent, random_state=1, no regularization.
-            "course-two-layer": (
-                "moons",
-                lambda: DeepNetClassifier(
-                    hidden_layer_sizes=(7,),
-                    activation="relu",
-                    init="small",
-                    solver="gd",
-                    learning_rate=0.0075,
-                    batch_size=None,
-                    max_iter=300,
-                    tol=0,
-                    alpha=0,
-                    early_stopping=False,
-                    lr_schedule="constant",
-                    shuffle=False,
-                    random_state=1,
-                ),
-                "fit",
-            ),
-            "course-deep": (
-                "moons",
-                lambda: DeepNetClassifier(
-                    hidden_layer_sizes=(20, 7, 5),
-                    init="xavier",
-                    solver="gd",
-                    learning_rate=0.0075,
-                    batch_size=None,
-                    max_iter=300,
-                    tol=0,
-                    alpha=0,
-                    early_stopping=False,
-                    lr_schedule="constant",
-                    shuffle=False,
-                    random_state=1,
-                ),
-                "fit",
-            ),
+            "course-two-layer": ("moons", course(hidden_layer_sizes=(7,), init="small"), "fit"),
+            "course-deep": ("moons", course(hidden_layer_sizes=(20, 7, 5), init="xavier"), "fit"),
             "course-logistic": (
                 "moons",
                 lambda: LogisticRegressionGD(solver="gd", learning_rate=0.005, alpha=0, max_iter=2000, tol=0),

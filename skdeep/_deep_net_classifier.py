@@ -164,6 +164,10 @@ DeepNetClassifier.__doc__ = (
     + """
     Attributes
     ----------
+    model_ : FittedModel
+        Everything the fit learned, in one object published in one assignment:
+        the parameters, batch-norm statistics, target encoding and the run's
+        record. The attributes below are read from it.
     classes_ : ndarray of shape (n_classes,)
         Class labels (label indices for multilabel targets).
     parameters_ : dict

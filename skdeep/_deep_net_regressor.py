@@ -172,6 +172,10 @@ DeepNetRegressor.__doc__ = (
     + """
     Attributes
     ----------
+    model_ : FittedModel
+        Everything the fit learned, in one object published in one assignment:
+        the parameters, batch-norm statistics, target encoding and the run's
+        record. The attributes below are read from it.
     parameters_ : dict
         ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}`` in the course's
         shapes: ``W[l]`` is ``(n_l, n_{l-1})``, ``b[l]`` is ``(n_l, 1)``. The

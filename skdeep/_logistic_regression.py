@@ -95,6 +95,10 @@ class LogisticRegressionGD(BaseNetworkClassifier):
 
     Attributes
     ----------
+    model_ : FittedModel
+        Everything the fit learned, in one object published in one assignment:
+        the parameters, batch-norm statistics, target encoding and the run's
+        record. The attributes below are read from it.
     classes_ : ndarray of shape (n_classes,)
         Class labels.
     coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)

@@ -32,7 +32,7 @@ TEXT = README.read_text(encoding="utf-8")
 CONSTANTS = (
     "scikit-learn (1.6 or newer)",  # the oldest supported version
     "scikit-learn 1.9 or newer",  # the version that brought the callbacks
-    "more than 10x the fit's first epoch's cost",  # the divergence rule's thresholds
+    "more than 10x the first epoch's cost",  # the divergence rule's thresholds
     "ends above 2x",
     "(1.5 for the classifier",  # a default's value
 )
