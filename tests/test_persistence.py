@@ -3,12 +3,15 @@
 import hashlib
 import json
 import pickle
+import warnings
 import zipfile
 
 import joblib
 import numpy as np
 import pytest
 from sklearn.datasets import make_moons
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 import skdeep
 from skdeep import DeepNetClassifier, DeepNetRegressor, LogisticRegressionGD, ModelFileError
@@ -454,3 +457,17 @@ def test_an_auto_file_whose_layer_count_disagrees_with_its_weights_is_refused(sa
         path, tmp_path / "auto.skdeep", lambda m: _set_pair(m["params"]["dict"], "hidden_layer_sizes", "auto")
     )
     assert skdeep.load(consistent).hidden_layer_sizes_ == (8, 4)
+
+
+def test_a_search_is_refused_with_what_to_save_instead(data, tmp_path):
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = data
+    search = GridSearchCV(DeepNetClassifier(hidden_layer_sizes=(3,), max_iter=2, tol=0), {"alpha": [0.1, 1.0]}, cv=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X, y)
+    with pytest.raises(TypeError, match=r"not GridSearchCV\. Save the model it chose, GridSearchCV\.best_estimator_"):
+        skdeep.save(search, tmp_path / "search.skdeep")
+    with pytest.raises(TypeError, match=r"not Pipeline\. To save a Pipeline without pickle, use skops"):
+        skdeep.save(make_pipeline(StandardScaler(), DeepNetClassifier()), tmp_path / "pipeline.skdeep")

@@ -59,7 +59,7 @@ def save(estimator, file) -> None:
 
     Parameters
     ----------
-    estimator : LogisticRegressionGD or DeepNetClassifier
+    estimator : LogisticRegressionGD, DeepNetClassifier or DeepNetRegressor
     file : str, path-like or writable binary file object
         The file to write (conventionally ``*.skdeep``). A file object is
         written in place, without the atomic replacement.
@@ -110,7 +110,7 @@ def load(file, *, max_bytes: int = DEFAULT_MAX_BYTES):
 
     Returns
     -------
-    estimator : LogisticRegressionGD or DeepNetClassifier
+    estimator : LogisticRegressionGD, DeepNetClassifier or DeepNetRegressor
 
     Raises
     ------
@@ -212,9 +212,15 @@ def _refusal(estimator):
             if type(step).__module__.split(".")[0] == "skdeep"
         }
     )
+    if hasattr(estimator, "best_estimator_"):  # a fitted search: its best model is what serves
+        message += (
+            f" Save the model it chose, {name}.best_estimator_, with skdeep.save if it is a skdeep "
+            "estimator; otherwise (a Pipeline, or to keep the whole search) use skops:"
+        )
+    else:
+        message += f" To save a {name} without pickle, use skops:"
     return (
-        f"{message} To save a Pipeline or ColumnTransformer without pickle, use skops: "
-        f"skops.io.dump(model, 'model.skops') and skops.io.load('model.skops', trusted={trusted!r}) "
+        f"{message} skops.io.dump(model, 'model.skops') and skops.io.load('model.skops', trusted={trusted!r}) "
         "(skdeep's types in this model). Before trusting, check that "
         "skops.io.get_untrusted_types(file='model.skops') lists nothing else; "
         "a FunctionTransformer, for one, would name a function to run."
