@@ -104,13 +104,14 @@ def test_float32_converges_as_float64_does():
     assert single.loss_curve_[-1] == pytest.approx(double.loss_curve_[-1], rel=1e-5)
 
 
-@pytest.mark.parametrize("scale", [1e-200, 1e-300])
+@pytest.mark.parametrize("scale", [1e-200, 1e-300, 1e-310])
 def test_tiny_inputs_give_no_division_by_zero(iris, scale):
     X, y = iris
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model = LogisticRegressionGD().fit(X * scale, y)
-    assert np.all(np.isfinite(model.predict_proba(X * scale)))
+    # With alpha=1 the penalty outweighs inputs this small: the optimum ignores them.
+    assert model.n_iter_ < 10 and np.all(np.isfinite(model.predict_proba(X * scale)))
 
 
 def test_class_weights_beyond_the_dtypes_range_are_refused_clearly(iris):

@@ -241,6 +241,7 @@ class AcceleratedSteps:
     def run(self, loop):
         spec, network = loop.spec, loop.network
         stop = []
+        self._first_epoch = loop.record.n_iter
 
         def on_iteration(cost_before_update):
             # The cost is that of the weights before this iteration's update,
@@ -260,7 +261,14 @@ class AcceleratedSteps:
             )
         if converged:
             return "solver", ""
-        return (stop[0] if stop else "max_iter"), ""
+        if stop:
+            return stop[0], ""
+        if loop.record.n_iter - self._first_epoch < spec.max_iter:
+            # The solver gave up before max_iter without converging: its cost was no longer finite.
+            raise DivergenceError(
+                f"Training diverged at iteration {loop.record.n_iter + 1}: the cost is no longer finite."
+            )
+        return "max_iter", ""
 
     def finish(self, loop):
         record = loop.record

@@ -50,6 +50,8 @@ import scipy.sparse as sp
 REFRESH_EVERY = 100
 #: Each iteration first tries a step this much longer than the last one.
 STEP_GROWTH = 1.25
+#: The smallest column scale the solver divides its weights by (see standardization).
+MIN_COLUMN_SCALE = 1e-150
 #: Give up halving the step after this many tries (a step of 2^-60 times the
 #: last one that still does not decrease the cost means rounding noise).
 MAX_HALVINGS = 60
@@ -363,7 +365,10 @@ def standardization(X, r):
     # A column whose spread is rounding noise against its values is constant.
     constant = ~(deviation > 1e-7 * np.maximum(np.abs(mean), 1e-300))
     deviation[constant] = 1.0 / s
-    return mean * s, deviation * s
+    # Inputs near 1e-300 and below: a model weight W = W' / scale would overflow
+    # for solver weights W' of order one. Such columns are scaled by MIN_COLUMN_SCALE
+    # instead (the same problem, written with smaller solver weights).
+    return mean * s, np.maximum(deviation * s, MIN_COLUMN_SCALE)
 
 
 def accelerated_gradient(cost, theta, lipschitz, max_iter, tol, on_iteration):
@@ -471,7 +476,7 @@ def accelerated_gradient(cost, theta, lipschitz, max_iter, tol, on_iteration):
             # Not yet: momentum goes on (the intercept's move changes the
             # logits of theta only, consistently); the next try waits until
             # the cheap test has fallen as far as this one missed by.
-            retry_below = measure_at_y * tol / certified
+            retry_below = measure_at_y * tol / certified if certified > 0 else tol
             have_gradient = restart  # the gradient at theta is the next one if y = theta
         if on_iteration(f_before):
             return iteration + 1, False
