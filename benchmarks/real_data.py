@@ -6,6 +6,7 @@ Usage::
     python benchmarks/real_data.py --quick                 # a few small sets, 3 folds (< 1 minute)
     python benchmarks/real_data.py --task regression       # the regression sets
     python benchmarks/real_data.py --half tuning           # only the tuning half
+    python benchmarks/real_data.py --batch 4 --goals 25    # one batch's sets, against issue 25's goals
     python benchmarks/real_data.py --sets iris,credit      # some sets only
     python benchmarks/real_data.py --set alpha=1e-3 --set "hidden_layer_sizes=(64, 32)"
     python benchmarks/real_data.py --models skdeep,mlp     # some models only
@@ -32,6 +33,12 @@ during a model's fit are recorded and counted, not shown.
 that candidate defaults can be tried from the command line; the value is read
 as a Python literal (``1e-3``, ``(64, 32)``, ``True``) or else kept as a string
 (``solver=sgd``). The tables say which overrides were used.
+
+``--goals`` chooses the targets the report checks: issue 14's (the default,
+skdeep against ``MLPClassifier``; issue 13's for the regressor) or issue 25's,
+which compare skdeep with the best of the references on each set (accuracy
+and :math:`R^2`) and with ``LogisticRegression``'s log-loss, for every half
+including the tuning one, and add a table of those per-set goals.
 """
 
 from __future__ import annotations
@@ -81,6 +88,16 @@ except ImportError:
 SEED = 0  # the default random_state of the folds and the models (--seeds)
 ACCURACY_TIE = 0.5  # accuracy points: |skdeep - MLP| within this is a tie (issue 14)
 R2_TIE = 0.01  # R^2: |skdeep - MLP| within this is a tie ("within noise")
+
+# Issue 25's goals: on no set more than this far behind the best reference (accuracy points, R^2),
+# nor this far above LogisticRegression's log-loss.
+GOAL_ACCURACY_GAP = 3.0
+GOAL_R2_GAP = 0.03
+GOAL_LOG_LOSS_EXCESS = 0.05
+GOAL_MARGIN_OVER_HGB = 0.5  # mean accuracy points above HistGradientBoosting
+GOAL_TIME_RATIO = 0.3  # fit time / MLP's, geometric mean
+# The references whose best score on a set skdeep is held to (issue 25).
+GOAL_REFERENCES = {CLASSIFICATION: ("mlp", "hgb", "logreg"), REGRESSION: ("ridge", "hgb", "mlp")}
 
 QUICK_SETS = {
     CLASSIFICATION: ["iris", "wine", "penguins", "pima", "titanic"],
@@ -308,6 +325,139 @@ def targets(task, set_names, results, model_names):
     return checks
 
 
+def best_reference(task, results_of_set, model_names):
+    """The reference of issue 25 with the best mean score on one set: ``(model, score)``, or None."""
+    scores = {
+        m: results_of_set[m].mean("scores")
+        for m in GOAL_REFERENCES[task]
+        if m in model_names and results_of_set[m].error is None
+    }
+    if not scores:
+        return None
+    best = max(scores, key=scores.get)
+    return best, scores[best]
+
+
+def set_goals(task, s, results, model_names):
+    """Issue 25's per-set goals on one set: ``{"score": ((best, its score, gap), ok), "log_loss":
+    (excess over LogReg, ok)}``, each present when its models ran (empty without skdeep)."""
+    r = results[s]
+    if "skdeep" not in model_names or r["skdeep"].error is not None:
+        return {}
+    goals = {}
+    best = best_reference(task, r, model_names)
+    if best is not None:
+        gap = r["skdeep"].mean("scores") - best[1]
+        limit = GOAL_ACCURACY_GAP if task == CLASSIFICATION else GOAL_R2_GAP
+        goals["score"] = ((best[0], best[1], gap), gap >= -limit)
+    if task == CLASSIFICATION and "logreg" in model_names and r["logreg"].error is None:
+        excess = r["skdeep"].mean("log_losses") - r["logreg"].mean("log_losses")
+        goals["log_loss"] = (excess, excess <= GOAL_LOG_LOSS_EXCESS)
+    return goals
+
+
+def targets_issue25(task, set_names, results, model_names):
+    """Issue 25's targets for skdeep's defaults, PASS/FAIL, over the given sets."""
+    needed = {"skdeep", "hgb", *(("mlp",) if task == REGRESSION else ("mlp", "logreg"))}
+    if not needed <= set(model_names):
+        return []
+    ok_sets = [s for s in set_names if all(results[s][m].error is None for m in model_names)]
+    if not ok_sets:
+        return []
+
+    def mean_of(model, what):
+        return float(np.mean([results[s][model].mean(what) for s in ok_sets]))
+
+    per_set = {s: set_goals(task, s, results, model_names) for s in ok_sets}
+    gaps = {s: per_set[s]["score"][0][2] for s in ok_sets}
+    worst = min(gaps, key=gaps.get)
+    n_short = sum(not per_set[s]["score"][1] for s in ok_sets)
+    checks = []
+    if task == CLASSIFICATION:
+        margin = mean_of("skdeep", "scores") - mean_of("hgb", "scores")
+        checks.append(
+            (
+                f"mean accuracy >= HGB's + {GOAL_MARGIN_OVER_HGB:g} points",
+                f"{margin:+.2f}",
+                margin >= GOAL_MARGIN_OVER_HGB,
+            )
+        )
+        checks.append(
+            (
+                f"no set more than {GOAL_ACCURACY_GAP:g} points behind the best of MLP, HGB, LogReg",
+                f"{gaps[worst]:+.2f} ({worst}); {n_short} set(s) beyond",
+                n_short == 0,
+            )
+        )
+        ll, ll_lr = mean_of("skdeep", "log_losses"), mean_of("logreg", "log_losses")
+        checks.append(("mean log-loss no higher than LogReg's", f"{ll:.3f} vs {ll_lr:.3f}", ll <= ll_lr))
+        excess = {s: per_set[s]["log_loss"][0] for s in ok_sets}
+        worst_ll = max(excess, key=excess.get)
+        n_over = sum(not per_set[s]["log_loss"][1] for s in ok_sets)
+        checks.append(
+            (
+                f"no set's log-loss more than {GOAL_LOG_LOSS_EXCESS:g} above LogReg's",
+                f"{excess[worst_ll]:+.3f} ({worst_ll}); {n_over} set(s) beyond",
+                n_over == 0,
+            )
+        )
+    else:
+        margin = mean_of("skdeep", "scores") - mean_of("hgb", "scores")
+        checks.append(("mean R^2 at least HGB's", f"{margin:+.3f}", margin >= 0))
+        checks.append(
+            (
+                f"no set more than {GOAL_R2_GAP:g} R^2 behind the best of Ridge, HGB, MLP",
+                f"{gaps[worst]:+.3f} ({worst}); {n_short} set(s) beyond",
+                n_short == 0,
+            )
+        )
+    n_warnings = sum(sum(results[s]["skdeep"].warnings.values()) for s in set_names)
+    checks.append(("no warning in any fit", str(n_warnings), n_warnings == 0))
+    ratios = [results[s]["skdeep"].mean("fit_times") / results[s]["mlp"].mean("fit_times") for s in ok_sets]
+    checks.append(
+        (
+            f"fit time <= {GOAL_TIME_RATIO:g}x MLP (geometric mean)",
+            f"{_geomean(ratios):.2f}x",
+            _geomean(ratios) <= GOAL_TIME_RATIO,
+        )
+    )
+    return checks
+
+
+def goals_table(task, run_sets, results, model_names):
+    """Issue 25's per-set goals as Markdown table rows: ``(header, rows)``."""
+    header = ["set", "half", "skdeep", "best reference", "skdeep - best", "goal"]
+    if task == CLASSIFICATION:
+        header += ["skdeep log-loss", "LogReg log-loss", "difference", "goal"]
+    rows = []
+    for s in run_sets:
+        goals = set_goals(task, s, results, model_names)
+        if "score" not in goals:
+            continue
+        (best, best_score, gap), ok = goals["score"]
+        row = [
+            s,
+            DATASETS[s].half or "—",
+            _fmt_score(task, results[s]["skdeep"].mean("scores")),
+            f"{_fmt_score(task, best_score)} ({LABELS[best]})",
+            _fmt_diff(task, gap),
+            "ok" if ok else "**FAIL**",
+        ]
+        if task == CLASSIFICATION:
+            if "log_loss" in goals:
+                excess, ok_ll = goals["log_loss"]
+                row += [
+                    f"{results[s]['skdeep'].mean('log_losses'):.3f}",
+                    f"{results[s]['logreg'].mean('log_losses'):.3f}",
+                    f"{excess:+.3f}",
+                    "ok" if ok_ll else "**FAIL**",
+                ]
+            else:
+                row += ["—"] * 4
+        rows.append(row)
+    return header, rows
+
+
 # ---------------------------------------------------------------------------
 # Report
 
@@ -355,7 +505,7 @@ def _seeds_text(seeds):
     return f"random_state {', '.join(map(str, seeds))} (folds and models), their {len(seeds)} runs' folds pooled"
 
 
-def report(task, run_sets, data_info, results, model_names, overrides, n_folds, elapsed, seeds=(SEED,)):
+def report(task, run_sets, data_info, results, model_names, overrides, n_folds, elapsed, seeds=(SEED,), goals=14):
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
     lines = [
         f"## Real data: {task}",
@@ -418,15 +568,13 @@ def report(task, run_sets, data_info, results, model_names, overrides, n_folds, 
         "",
     ]
 
-    # Summary over the halves.
-    groups = {"all": run_sets}
-    if task == CLASSIFICATION:
-        groups = {
-            "tuning": [s for s in run_sets if DATASETS[s].half == "tuning"],
-            "held-out": [s for s in run_sets if DATASETS[s].half == "heldout"],
-            "all": run_sets,
-        }
-        groups = {k: v for k, v in groups.items() if v}
+    # Summary over the halves (the regression sets before batch 4 have none: "all" only).
+    groups = {
+        "tuning": [s for s in run_sets if DATASETS[s].half == "tuning"],
+        "held-out": [s for s in run_sets if DATASETS[s].half == "heldout"],
+        "all": run_sets,
+    }
+    groups = {k: v for k, v in groups.items() if v}
     summaries = {g: summarize(task, sets, results, model_names) for g, sets in groups.items()}
     keys = list(dict.fromkeys(k for summary in summaries.values() for k in summary))
     lines += [
@@ -438,8 +586,31 @@ def report(task, run_sets, data_info, results, model_names, overrides, n_folds, 
         ),
         "",
     ]
-    check_groups = [g for g in groups if g != "tuning"]
-    checks = {g: targets(task, groups[g], results, model_names) for g in check_groups}
+    if goals == 25:
+        header, rows = goals_table(task, run_sets, results, model_names)
+        if rows:
+            score = "accuracy points" if task == CLASSIFICATION else "R^2"
+            lines += [
+                "### Issue 25's goals per set",
+                "",
+                f"skdeep against the best of {', '.join(LABELS[m] for m in GOAL_REFERENCES[task])} on the set "
+                f"(goal: no more than {GOAL_ACCURACY_GAP if task == CLASSIFICATION else GOAL_R2_GAP:g} {score} "
+                "behind)"
+                + (
+                    f", and its log-loss against LogReg's (goal: no more than {GOAL_LOG_LOSS_EXCESS:g} above)"
+                    if task == CLASSIFICATION
+                    else ""
+                )
+                + ".",
+                "",
+                _table(header, rows),
+                "",
+            ]
+        check_groups = list(groups)
+        checks = {g: targets_issue25(task, groups[g], results, model_names) for g in check_groups}
+    else:
+        check_groups = [g for g in groups if g != "tuning"]
+        checks = {g: targets(task, groups[g], results, model_names) for g in check_groups}
     if any(checks.values()):
         names_ = [name for name, _, _ in next(c for c in checks.values() if c)]
         rows = []
@@ -452,7 +623,8 @@ def report(task, run_sets, data_info, results, model_names, overrides, n_folds, 
                 else:
                     row.append("—")
             rows.append(row)
-        lines += ["### Targets for skdeep's defaults", "", _table(["target", *check_groups], rows), ""]
+        title = "Issue 25's targets for skdeep's defaults" if goals == 25 else "Targets for skdeep's defaults"
+        lines += [f"### {title}", "", _table(["target", *check_groups], rows), ""]
 
     errors = [(s, m, results[s][m].error) for s in run_sets for m in model_names if results[s][m].error]
     if errors:
@@ -491,8 +663,15 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="a few small sets, 3 folds: a smoke run")
     parser.add_argument("--task", choices=[CLASSIFICATION, REGRESSION], default=CLASSIFICATION)
     parser.add_argument("--sets", help="comma-separated set names (default: every set of the task and half)")
+    parser.add_argument("--half", choices=["tuning", "heldout", "all"], default="all", help="the sets of one half only")
+    parser.add_argument("--batch", type=int, help="the sets of one batch of the registry only (1 to 4)")
     parser.add_argument(
-        "--half", choices=["tuning", "heldout", "all"], default="all", help="classification sets of one half only"
+        "--goals",
+        type=int,
+        choices=[14, 25],
+        default=14,
+        help="the issue whose targets the report checks: 14 (against MLP, the default) or 25 "
+        "(against the best reference on each set, every half)",
     )
     parser.add_argument(
         "--set",
@@ -540,7 +719,9 @@ def main(argv=None):
     elif args.quick:
         run_sets = QUICK_SETS[task]
     else:
-        run_sets = names(task, args.half if task == CLASSIFICATION else "all")
+        run_sets = names(task, args.half, args.batch)
+        if not run_sets:
+            raise SystemExit(f"no {task} set in half {args.half!r} and batch {args.batch}")
     n_folds = args.folds or (3 if args.quick else 5)
     try:
         seeds = tuple(int(seed) for seed in args.seeds.split(",") if seed.strip())
@@ -566,7 +747,7 @@ def main(argv=None):
             }
     elapsed = time.perf_counter() - start
 
-    text = report(task, run_sets, data_info, results, model_names, overrides, n_folds, elapsed, seeds)
+    text = report(task, run_sets, data_info, results, model_names, overrides, n_folds, elapsed, seeds, args.goals)
     print(text)
     if args.output:
         Path(args.output).write_text(text + "\n")
