@@ -284,6 +284,14 @@ class BaseNetwork(BaseEstimator):
         if fitted:
             self.model_ = FittedModel.from_state(fitted, self._hidden_activation(), self._targets_type)
 
+    def __copy__(self):
+        # A shallow copy shares the (immutable) fitted model: copy.copy would
+        # otherwise go through the stored form below (early stopping's scorer and
+        # scikit-learn's callbacks copy the estimator every epoch).
+        copied = type(self).__new__(type(self))
+        vars(copied).update(vars(self))
+        return copied
+
     def __getstate__(self):
         state = {
             name: value

@@ -236,3 +236,13 @@ def test_every_hyperparameter_has_one_row_in_its_estimators_table():
     for Estimator in (LogisticRegressionGD, DeepNetClassifier, DeepNetRegressor):
         assert list(Estimator._hyperparameter_table) == list(Estimator._hyperparameter_table)
         assert set(Estimator._hyperparameter_table) == set(Estimator().get_params())
+
+
+def test_a_shallow_copy_shares_the_fitted_model(iris):
+    import copy
+
+    X, y = iris
+    model = DeepNetClassifier(hidden_layer_sizes=(5,), max_iter=3, tol=0, random_state=0).fit(X, y)
+    copied = copy.copy(model)
+    assert copied.model_ is model.model_ and copied.get_params() == model.get_params()
+    np.testing.assert_array_equal(copied.predict_proba(X), model.predict_proba(X))
