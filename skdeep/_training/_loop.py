@@ -21,8 +21,9 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from .._predict import chunked_logits
+from .._threads import blas_threads_for_rows
 from .._warnings import warn
-from ..nn.losses import best_constant_loss
+from ..nn.losses import LOSSES, best_constant_loss
 from ..nn.schedules import ADAPTIVE_DIVISOR, SCHEDULES
 from . import _observe
 
@@ -38,8 +39,11 @@ WORSE_THAN_START_FACTOR = 2.0
 CONVERGED = frozenset({"tol", "validation", "learning_rate", "gradient", "solver", "lbfgs"})
 #: A converged model whose training loss is above the best constant prediction's
 #: by this share (and by CONSTANT_MARGIN) is "worse"; within the share below, "no better".
+#: The record's estimate of the loss decides alone when it is below this share of the
+#: constant's; above, the model's loss on its training rows is computed exactly.
 WORSE_THAN_CONSTANT = 0.05
 NO_BETTER_THAN_CONSTANT = 0.01
+CHECK_EXACTLY_ABOVE = 0.5
 CONSTANT_MARGIN = 0.01
 
 STOP_REASONS = {
@@ -267,19 +271,25 @@ class TrainingLoop:
     def _judge_against_constant(self):
         """Warn when a converged fit is no better on its training data than ignoring the inputs.
 
-        The model's training loss is read from the record (the cost of the
-        epoch whose weights it keeps, less the regularization term), so no
-        pass over the data is made. Worse than the best constant prediction:
+        The record estimates the model's training loss (the cost of the epoch
+        whose weights it keeps, less the regularization term); unless that is
+        far below the constant's, one pass over the training rows computes it
+        exactly. Worse than the best constant prediction:
         a step so large it switched every ReLU unit off, a run stopped by its
         tol rule at a peak of an oscillating cost, inputs so unscaled that the
         units saturate. No better: a model that learned nothing (no signal in
         X, or too much regularization). Either way the fit says so, and what helps.
         """
-        record, network = self.record, self.network
+        record, network, data = self.record, self.network, self.data
+        constant = best_constant_loss(data.Y, data.sample_weight / data.total_weight, network.output_activation)
+        # The record's estimate: the cost of the epoch whose weights the model keeps,
+        # less the regularization term. Far below the constant, nothing more is needed;
+        # otherwise the model's own loss on its training rows is computed (one pass).
         kept = record.loss_curve[record.best_epoch - 1] if record.restored_best else record.loss_curve[-1]
         loss = kept - network.penalty(self.l2, self.l1)
-        data = self.data
-        constant = best_constant_loss(data.Y, data.sample_weight / data.total_weight, network.output_activation)
+        if loss <= CHECK_EXACTLY_ABOVE * constant:
+            return
+        loss = self._training_loss()
         what = "the targets' mean" if network.output_activation == "identity" else "the class frequencies"
         compared = f"its training loss is {loss:.4g}, predicting {what} gives {constant:.4g}"
         if loss > constant * (1 + WORSE_THAN_CONSTANT) + CONSTANT_MARGIN:
@@ -291,15 +301,23 @@ class TrainingLoop:
                 "sklearn.preprocessing.StandardScaler).",
                 ConvergenceWarning,
             )
-            return
-        stochastic = self.spec.input_noise > 0 or any(k < 1 for k in network.keep_prob)
         # (A constant target, or one class, leaves nothing to learn: no warning.)
-        if loss > constant * (1 - NO_BETTER_THAN_CONSTANT) and constant > CONSTANT_MARGIN and not stochastic:
+        elif loss > constant * (1 - NO_BETTER_THAN_CONSTANT) and constant > CONSTANT_MARGIN:
             warn(
                 f"{self.spec.name} learned nothing from X: {compared}. If X has signal, scale the inputs "
                 "(for example with sklearn.preprocessing.StandardScaler), or lower alpha or learning_rate.",
                 ConvergenceWarning,
             )
+
+    def _training_loss(self):
+        """The model's loss on its training rows (no dropout, no noise, no regularization term)."""
+        network, data = self.network, self.data
+        layers = network.prediction_layers()
+        X = data.training_X()
+        with blas_threads_for_rows(layers, X.shape[0]), np.errstate(over="ignore", invalid="ignore"):
+            logits = chunked_logits(layers, X, network.hidden_activation).T
+        losses = LOSSES[network.output_activation](np.array(logits, dtype=np.float64), data.Y)
+        return float(np.dot(losses, data.sample_weight / data.total_weight))
 
     def ensure_finite_outputs(self, learning_rate):
         """Never leave a model that predicts NaN.
