@@ -16,6 +16,7 @@ says which weights the model ends with (``finish``) and keeps on Ctrl-C
 from __future__ import annotations
 
 import math
+from contextlib import ExitStack
 
 import numpy as np
 import scipy.optimize
@@ -250,12 +251,15 @@ class AcceleratedSteps:
             reason = loop.end_epoch(cost_before_update, spec.learning_rate, keep_best=False)
             if reason is not None:
                 stop.append(reason)
+            # The BLAS thread count is taken iteration by iteration, as the other
+            # strategies take it epoch by epoch: a call of another thread that needs
+            # another count waits for one iteration, not for the whole solve.
+            threads.close()
+            threads.enter_context(blas_threads_for(network, loop.data.n_samples))
             return reason is not None
 
-        with (
-            np.errstate(over="ignore", under="ignore", invalid="ignore"),
-            blas_threads_for(network, loop.data.n_samples),
-        ):
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"), ExitStack() as threads:
+            threads.enter_context(blas_threads_for(network, loop.data.n_samples))
             _, converged = accelerated_gradient(
                 self.cost, self.theta, self.lipschitz, spec.max_iter, float(spec.tol), on_iteration
             )
