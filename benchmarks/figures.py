@@ -15,7 +15,8 @@ An address is ``FILE | ROW`` or ``FILE | ROW | COLUMN``, then optionally
 ``| #N``:
 
 - ``FILE`` is a report written by a benchmark script: a name alone is looked up
-  in ``benchmarks/results/``, a path is relative to the repository's root
+  in ``benchmarks/results/``, a path in it first (``history/round2_classification.md``,
+  an earlier round's report kept as it was), then from the repository's root
   (``docs/benchmarks.md``, written by ``benchmarks/run.py``).
 - ``ROW`` is the first cell of a row of one of the report's Markdown tables, or
   the beginning of a line of a plain-text report. When several tables have
@@ -54,7 +55,9 @@ def normalize(number):
 
 
 def _path(name):
-    path = ROOT / name if "/" in name else RESULTS / name
+    path = RESULTS / name
+    if "/" in name and not path.is_file():
+        path = ROOT / name
     if not path.is_file():
         raise FigureError(f"no report {name!r} (looked for {path.relative_to(ROOT)})")
     return path
