@@ -199,7 +199,16 @@ def unmarked_figures(markdown, constants=()):
 # or MyST's {result}`ADDRESS`.
 ROLE = re.compile(r"(?::result:|\{result\})`[^`]*`")
 # Directives whose body is code or mathematics, not prose.
-_LITERAL_DIRECTIVES = ("code-block", "code", "sourcecode", "math", "testcode", "testoutput", "doctest", "literalinclude")
+_LITERAL_DIRECTIVES = (
+    "code-block",
+    "code",
+    "sourcecode",
+    "math",
+    "testcode",
+    "testoutput",
+    "doctest",
+    "literalinclude",
+)
 # An integer that is a measurement by its unit (a decimal or an x or % is one anyway).
 _MEASURED_UNIT = re.compile(
     r"(?<![\w.])\d[\d,]*\s*(?:%|percent|ms|µs|microseconds?|milliseconds?|seconds|minutes|MB|GB|MiB|GiB|KiB)(?!\w)"

@@ -72,5 +72,6 @@ def test_docs_page_has_no_figure_without_a_source(page):
     assert not unsourced, (
         f"docs/{page} states measured figures without a source: write each with the :result: role "
         "(benchmarks/figures.py explains the address), or, for a value that is set rather than measured, "
-        "list its phrase in CONSTANTS:\n" + "\n".join(f"  line {n}: {figure} in {line!r}" for n, figure, line in unsourced)
+        "list its phrase in CONSTANTS:\n"
+        + "\n".join(f"  line {n}: {figure} in {line!r}" for n, figure, line in unsourced)
     )
