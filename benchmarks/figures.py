@@ -250,7 +250,7 @@ def unsourced_figures(page, constants=()):
     """
     for phrase in constants:
         page = page.replace(phrase, " " * len(phrase))  # keep the line numbers
-    fenced = r"^(```|~~~).*?^\1"
+    fenced = r"^```.*?^```"  # (not ~~~: a reStructuredText underline starts so)
     page = re.sub(fenced, lambda m: "\n" * m.group(0).count("\n"), page, flags=re.MULTILINE | re.DOTALL)
     found = []
     for number, line in _prose_lines(page):

@@ -59,10 +59,11 @@ def test_the_pages_are_found_and_use_the_role():
 def test_the_scan_sees_figures_and_skips_code_and_roles():
     page = (
         "Fits take 0.16x the time, 12 ms, and :result:`x.md | a | b` points.\n\n"
-        "Example::\n\n    print(0.25)\n\n``alpha=0.3`` is set; 3 sets of 7.\n"
+        "Example::\n\n    print(0.25)\n\n``alpha=0.3`` is set; 3 sets of 7.\n\n"
+        "A section\n~~~~~~~~~\n\nIt scored 1.5 points.\n\nAnother\n~~~~~~~\n"
     )
-    assert [figure for _, figure, _ in figures.unsourced_figures(page)] == ["0.16x", "12 ms"]
-    assert figures.unsourced_figures(page, ("take 0.16x the time, 12 ms,",)) == []
+    assert [figure for _, figure, _ in figures.unsourced_figures(page)] == ["0.16x", "12 ms", "1.5"]
+    assert figures.unsourced_figures(page, ("take 0.16x the time, 12 ms,", "scored 1.5 points")) == []
 
 
 @pytest.mark.parametrize("page", PAGES)
