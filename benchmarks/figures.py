@@ -15,7 +15,8 @@ An address is ``FILE | ROW`` or ``FILE | ROW | COLUMN``, then optionally
 ``| #N``:
 
 - ``FILE`` is a report written by a benchmark script: a name alone is looked up
-  in ``benchmarks/results/``, a path is relative to the repository's root
+  in ``benchmarks/results/``, a path in it first (``history/round2_classification.md``,
+  an earlier round's report kept as it was), then from the repository's root
   (``docs/benchmarks.md``, written by ``benchmarks/run.py``).
 - ``ROW`` is the first cell of a row of one of the report's Markdown tables, or
   the beginning of a line of a plain-text report. When several tables have
@@ -54,7 +55,9 @@ def normalize(number):
 
 
 def _path(name):
-    path = ROOT / name if "/" in name else RESULTS / name
+    path = RESULTS / name
+    if "/" in name and not path.is_file():
+        path = ROOT / name
     if not path.is_file():
         raise FigureError(f"no report {name!r} (looked for {path.relative_to(ROOT)})")
     return path
@@ -188,3 +191,75 @@ def unmarked_figures(markdown, constants=()):
         for number in re.findall(r"(?<![\w.])" + NUMBER + r"(?![\w.])", prose)
         if "." in number or number.endswith(("x", "%"))
     ]
+
+
+# -- The documentation's pages ----------------------------------------------------
+
+# A figure a page fills in from a report: reStructuredText's :result:`ADDRESS`
+# or MyST's {result}`ADDRESS`.
+ROLE = re.compile(r"(?::result:|\{result\})`[^`]*`")
+# Directives whose body is code or mathematics, not prose.
+_LITERAL_DIRECTIVES = (
+    "code-block",
+    "code",
+    "sourcecode",
+    "math",
+    "testcode",
+    "testoutput",
+    "doctest",
+    "literalinclude",
+)
+# An integer that is a measurement by its unit (a decimal or an x or % is one anyway).
+_MEASURED_UNIT = re.compile(
+    r"(?<![\w.])\d[\d,]*\s*(?:%|percent|ms|µs|microseconds?|milliseconds?|seconds|minutes|MB|GB|MiB|GiB|KiB)(?!\w)"
+)
+
+
+def _prose_lines(page):
+    """The lines of a page that are prose, as (line number, line): literal and code blocks left out."""
+    kept, skip_indent = [], None
+    for number, line in enumerate(page.splitlines(), 1):
+        indent = len(line) - len(line.lstrip())
+        if skip_indent is not None:
+            if not line.strip() or indent > skip_indent:
+                continue
+            skip_indent = None
+        stripped = line.strip()
+        directive = re.match(r"\.\.\s+([\w-]+)::", stripped)
+        if directive is not None and directive.group(1) in _LITERAL_DIRECTIVES:
+            skip_indent = indent  # its body, indented below it, is code
+            continue
+        if stripped.endswith("::") and directive is None:
+            skip_indent = indent  # "text::": the indented block after it is literal
+            line = line[:-2]
+        if stripped.startswith((">>>", "... ")):
+            continue
+        kept.append((number, line))
+    return kept
+
+
+def unsourced_figures(page, constants=()):
+    """Measured-looking figures of a docs page (reST or MyST) that no report fills in.
+
+    A decimal number, a ratio (``0.3x``), a percentage, or an integer with a
+    unit of time or memory counts as a measurement; it is left out when a
+    ``:result:`` role writes it, when it is code (a literal block, a fenced
+    block, inline code, a ``:math:`` role), or when it is one of the phrases
+    of ``constants`` (a figure that is set, not measured). Returns
+    ``(line number, figure, line)`` triples.
+    """
+    for phrase in constants:
+        page = page.replace(phrase, " " * len(phrase))  # keep the line numbers
+    fenced = r"^```.*?^```"  # (not ~~~: a reStructuredText underline starts so)
+    page = re.sub(fenced, lambda m: "\n" * m.group(0).count("\n"), page, flags=re.MULTILINE | re.DOTALL)
+    found = []
+    for number, line in _prose_lines(page):
+        prose = ROLE.sub("", line)
+        prose = re.sub(r"``.+?``", "", prose)  # inline literals
+        prose = re.sub(r"(?::[\w:]+:|\{\w+\})?`[^`]*`_?", "", prose)  # roles, links, MyST code
+        figures_ = [
+            n for n in re.findall(r"(?<![\w.])" + NUMBER + r"(?![\w.])", prose) if "." in n or n.endswith(("x", "%"))
+        ]
+        figures_ += [match.group(0) for match in _MEASURED_UNIT.finditer(prose) if not match.group(0).endswith("%")]
+        found += [(number, figure_, line.strip()) for figure_ in figures_]
+    return found
