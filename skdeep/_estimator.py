@@ -31,7 +31,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._callbacks import CALLBACK_ATTRIBUTES, EpochReporter, callback_management_context, fit_context
-from ._fitted import FittedModel
+from ._fitted import FittedModel, fitted_attributes
 from ._held_out import held_out_data
 from ._hyperparameters import check_hyperparameters
 from ._inputs import DTYPES, SCHEMA, InputProbe, validate_numeric
@@ -149,7 +149,7 @@ class BaseNetwork(BaseEstimator):
                 raise
             model = self._model_of(fit, fit.record.finished())
             if callbacks is not None:
-                fitted = {"feature_names_in_": None, **fit.schema, "model_": model}
+                fitted = fitted_attributes(fit.schema, model)
                 callbacks.call_on_fit_task_end(estimator=self, X=training_X, y=fit.y, reconstruction_attributes=fitted)
         self._publish(fit.schema, model)
         return self
@@ -229,20 +229,7 @@ class BaseNetwork(BaseEstimator):
 
     def _model_of(self, fit, record=None):
         """The fitted model the network of ``fit`` holds now."""
-        network = fit.network
-        optimizer = fit.optimizer
-        return FittedModel(
-            # Views of the network's flat buffer, not copies: once published, nothing
-            # else keeps the network, so a copy would only add to the fit's peak memory.
-            parameters=network.named_views(network.params),
-            batch_norm_stats=network.get_batch_norm_stats(),
-            hidden_activation=network.hidden_activation,
-            out_activation=network.output_activation,
-            targets=fit.targets,
-            record=record,
-            optimizer_state=(type(optimizer).__name__, optimizer.get_state()) if optimizer is not None else None,
-            rng=fit.rng,
-        )
+        return FittedModel.of_network(fit.network, fit.targets, record, fit.optimizer, fit.rng)
 
     def _publish(self, schema, model):
         """Make a fit's result this estimator's: its input schema, then the model in one assignment."""
@@ -254,16 +241,8 @@ class BaseNetwork(BaseEstimator):
 
     def _snapshot_state(self, fit):
         """Attributes that make a copy of this estimator a fitted one with the network's current
-        weights (scikit-learn's callbacks and early stopping's scorer predict with it)."""
-        network = fit.network
-        model = FittedModel(
-            parameters=network.named_views(network.params.copy()),
-            batch_norm_stats=network.get_batch_norm_stats(),
-            hidden_activation=network.hidden_activation,
-            out_activation=network.output_activation,
-            targets=fit.targets,
-        )
-        return {"feature_names_in_": None, **fit.schema, "model_": model}
+        weights (scikit-learn's callbacks predict with it)."""
+        return fitted_attributes(fit.schema, FittedModel.of_network(fit.network, fit.targets, copy=True))
 
     # -- persistence: the fitted model is stored as flat attributes ----------------------
 

@@ -93,6 +93,27 @@ class FittedModel:
     def hidden_layer_sizes(self):
         return tuple(layer["W"].shape[0] for layer in self.layers[:-1])
 
+    @classmethod
+    def of_network(cls, network, targets, record=None, optimizer=None, rng=None, copy=False):
+        """The model ``network`` holds now.
+
+        Its parameters are views of the network's flat buffer: once a fit
+        publishes them nothing else keeps the network, so a copy would only add
+        to the fit's peak memory. ``copy=True`` for a snapshot taken while the
+        network still trains.
+        """
+        params = network.params.copy() if copy else network.params
+        return cls(
+            parameters=network.named_views(params),
+            batch_norm_stats=network.get_batch_norm_stats(),
+            hidden_activation=network.hidden_activation,
+            out_activation=network.output_activation,
+            targets=targets,
+            record=record,
+            optimizer_state=None if optimizer is None else (type(optimizer).__name__, optimizer.get_state()),
+            rng=rng,
+        )
+
     # -- the stored form -------------------------------------------------------------
 
     def to_state(self):
@@ -156,6 +177,12 @@ class FittedModel:
     def state_names(cls, targets_type):
         """Every attribute name :meth:`to_state` gives for models with targets of ``targets_type``."""
         return (*MODEL_STATE, *RECORD_STATE, *RESUME_STATE, *targets_type.STATE)
+
+
+def fitted_attributes(schema, model):
+    """The instance attributes that make a copy of an estimator the fitted one with ``model``:
+    the input schema (``feature_names_in_`` None unless X had names) and the model."""
+    return {"feature_names_in_": None, **schema, "model_": model}
 
 
 def _list_or_none(values):

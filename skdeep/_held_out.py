@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.metrics import check_scoring
 from sklearn.utils import _safe_indexing, check_random_state
 
-from ._fitted import FittedModel
+from ._fitted import FittedModel, fitted_attributes
 from ._inputs import warn_if_unlike
 from ._training import Validation
 
@@ -69,15 +69,9 @@ def network_scorer(estimator, scoring, schema, targets, X_val, y_val, weight_val
     def score(network):
         # A copy of the estimator holding the current weights: the scorer calls
         # its predict; the estimator being fitted is not touched.
-        model = FittedModel(
-            parameters=network.named_views(network.params),
-            batch_norm_stats=network.get_batch_norm_stats(),
-            hidden_activation=network.hidden_activation,
-            out_activation=network.output_activation,
-            targets=targets,
-        )
+        model = FittedModel.of_network(network, targets)
         snapshot = copy.copy(estimator)
-        vars(snapshot).update({"feature_names_in_": None, **schema, "model_": model})
+        vars(snapshot).update(fitted_attributes(schema, model))
         try:
             value = scorer(snapshot, X_val, y_val, sample_weight=weight_val)
         except ValueError as error:

@@ -7,9 +7,9 @@ the last step of a Pipeline. :func:`skdeep.to_onnx` imports it; nothing else
 in skdeep does, so ``import skdeep`` never needs skl2onnx.
 
 The graph repeats ``predict`` operation for operation, reading only the
-fitted model's public attributes (``parameters_``, ``batch_norm_stats_``,
-``n_layers_``, ``out_activation_``, ``n_outputs_``, ``classes_``,
-``target_mean_``, ``target_scale_``) and hyperparameters (``activation``):
+fitted model: ``model_`` (its layers and hidden activation, as ``predict``
+reads them) and the public attributes ``out_activation_``, ``n_outputs_``,
+``classes_``, ``target_mean_`` and ``target_scale_``:
 
 * the input is cast to the model's dtype, as ``predict`` casts X, and every
   weight and operation stays in it (a float32 model gives a float graph, a
@@ -50,12 +50,10 @@ from ._deep_net_classifier import DeepNetClassifier
 from ._deep_net_regressor import DeepNetRegressor
 from ._logistic_regression import LogisticRegressionGD
 from .nn.activations import LEAKY_SLOPE
-from .nn.network import BATCH_NORM_EPSILON, prediction_layers
+from .nn.network import batch_norm_scale
 
 #: skl2onnx's options for classifiers that these converters implement.
 CLASSIFIER_OPTIONS = {"zipmap": [True, False, "columns"]}
-#: MLPClassifier's activation names that skdeep spells differently.
-_ACTIVATION_ALIASES = {"logistic": "sigmoid"}
 _INPUT_TYPES = [FloatTensorType, DoubleTensorType, Int64TensorType, BooleanTensorType]
 
 
@@ -110,11 +108,6 @@ def class_labels(model):
         f"The model's class labels {values!r} are neither all strings nor all integers; ONNX label "
         "outputs are int64 or string tensors. Fit the model on integer or string labels."
     )
-
-
-def _hidden_activation(model):
-    activation = getattr(model, "activation", "identity")  # LogisticRegressionGD has no hidden layer
-    return _ACTIVATION_ALIASES.get(activation, activation)
 
 
 def _zipmap_option(scope, model):
@@ -242,16 +235,18 @@ def _logits(writer, model, input_name):
     """``Z[L]`` of shape (n, n_outputs), computed as ``predict`` computes it."""
     dtype = writer.dtype
     A = writer.node("Cast", [input_name], to=_proto_type(dtype))
-    layers = prediction_layers(model.parameters_, getattr(model, "batch_norm_stats_", {}), model.n_layers_ - 1)
-    activation = _hidden_activation(model)
+    # The fitted model's own layers and activation, as predict reads them (not the
+    # hyperparameters, which set_params may have changed since the fit).
+    fitted = model.model_
+    layers, activation = fitted.layers, fitted.hidden_activation
     for l, layer in enumerate(layers, start=1):
         Z = writer.node("MatMul", [A, writer.constant(f"W{l}_T", layer["W"].T)])
         Z = writer.node("Add", [Z, writer.constant(f"b{l}", layer["b"].ravel())])
         if l == len(layers):
             return Z
         if "gamma" in layer:
-            # The same NumPy expression, in the same dtype, as predict's forward pass.
-            scale = layer["gamma"] / np.sqrt(layer["var"] + BATCH_NORM_EPSILON)
+            # The same NumPy computation, in the same dtype, as predict's forward pass.
+            scale = batch_norm_scale(layer)
             Z = writer.node("Sub", [Z, writer.constant(f"mean{l}", layer["mean"].ravel())])
             Z = writer.node("Mul", [Z, writer.constant(f"scale{l}", scale.ravel())])
             Z = writer.node("Add", [Z, writer.constant(f"beta{l}", layer["beta"].ravel())])

@@ -75,6 +75,16 @@ class TrainingData:
         return digest.hexdigest()
 
 
+def weighted_loss(network, X, Y, r):
+    """The network's loss on the rows of ``X`` (targets ``Y``, shares ``r`` summing to 1), as
+    prediction computes it: no dropout, no input noise, no regularization term."""
+    layers = network.prediction_layers()
+    with blas_threads_for_rows(layers, X.shape[0]), np.errstate(over="ignore", invalid="ignore"):
+        logits = chunked_logits(layers, X, network.hidden_activation).T
+    losses = LOSSES[network.output_activation](np.array(logits, dtype=np.float64), Y)
+    return float(np.dot(losses, r))
+
+
 class Validation:
     """Held-out data scored after each epoch: the validation loss and a score.
 
@@ -91,11 +101,7 @@ class Validation:
 
     def evaluate(self, network):
         """``(loss, score)`` of the network's current weights on the held-out data."""
-        layers = network.prediction_layers()
-        with blas_threads_for_rows(layers, self.X.shape[0]):
-            logits = chunked_logits(layers, self.X, network.hidden_activation).T
-        losses = LOSSES[network.output_activation](np.array(logits, dtype=np.float64), self.Y)
-        loss = float(np.dot(losses, self.r))
+        loss = weighted_loss(network, self.X, self.Y, self.r)
         if self.score_network is None:
             return loss, -loss
         return loss, float(self.score_network(network))

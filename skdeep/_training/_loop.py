@@ -21,11 +21,11 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from .._predict import chunked_logits
-from .._threads import blas_threads_for_rows
 from .._warnings import warn
-from ..nn.losses import LOSSES, best_constant_loss
+from ..nn.losses import best_constant_loss
 from ..nn.schedules import ADAPTIVE_DIVISOR, SCHEDULES
 from . import _observe
+from ._data import weighted_loss
 
 #: A cost this many times the cost of the first epoch on the current data
 #: means the fit diverged, even while it stays finite: no healthy fit
@@ -289,7 +289,7 @@ class TrainingLoop:
         loss = kept - network.penalty(self.l2, self.l1)
         if loss <= CHECK_EXACTLY_ABOVE * constant:
             return
-        loss = self._training_loss()
+        loss = weighted_loss(network, data.training_X(), data.Y, data.sample_weight / data.total_weight)
         what = "the targets' mean" if network.output_activation == "identity" else "the class frequencies"
         compared = f"its training loss is {loss:.4g}, predicting {what} gives {constant:.4g}"
         if loss > constant * (1 + WORSE_THAN_CONSTANT) + CONSTANT_MARGIN:
@@ -308,16 +308,6 @@ class TrainingLoop:
                 "(for example with sklearn.preprocessing.StandardScaler), or lower alpha or learning_rate.",
                 ConvergenceWarning,
             )
-
-    def _training_loss(self):
-        """The model's loss on its training rows (no dropout, no noise, no regularization term)."""
-        network, data = self.network, self.data
-        layers = network.prediction_layers()
-        X = data.training_X()
-        with blas_threads_for_rows(layers, X.shape[0]), np.errstate(over="ignore", invalid="ignore"):
-            logits = chunked_logits(layers, X, network.hidden_activation).T
-        losses = LOSSES[network.output_activation](np.array(logits, dtype=np.float64), data.Y)
-        return float(np.dot(losses, data.sample_weight / data.total_weight))
 
     def ensure_finite_outputs(self, learning_rate):
         """Never leave a model that predicts NaN.

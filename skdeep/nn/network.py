@@ -471,6 +471,11 @@ def prediction_layers(parameters, batch_norm_stats, n_layers):
     return layers
 
 
+def batch_norm_scale(layer):
+    """``gamma / sqrt(var + eps)``: prediction's batch norm is ``(Z - mean) * scale + beta``."""
+    return layer["gamma"] / np.sqrt(layer["var"] + BATCH_NORM_EPSILON)
+
+
 def forward_logits(layers, X, hidden_activation):
     """The output pre-activation ``Z[L]`` for ``X`` of shape ``(n_x, m)``, for prediction.
 
@@ -502,7 +507,7 @@ def forward_logits(layers, X, hidden_activation):
         if l == len(layers):
             return Z
         if "gamma" in layer:
-            scale = layer["gamma"] / np.sqrt(layer["var"] + BATCH_NORM_EPSILON)
+            scale = batch_norm_scale(layer)
             Z -= layer["mean"]
             Z *= scale
             Z += layer["beta"]
