@@ -252,20 +252,30 @@ def _geomean(values):
     return math.exp(np.mean(np.log(values))) if values else math.nan
 
 
+def complete_sets(set_names, results, model_names):
+    """The sets on which every model ran without an error."""
+    return [s for s in set_names if all(results[s][m].error is None for m in model_names)]
+
+
+def mean_over(set_names, results, model, what):
+    """A model's mean figure (``"scores"``, ``"log_losses"``, ...) over the given sets."""
+    return float(np.mean([results[s][model].mean(what) for s in set_names]))
+
+
 def summarize(task, set_names, results, model_names):
     """The figures issue 14 asks for, over the given sets (a dict of name -> value)."""
     rows = {}
     tie = ACCURACY_TIE if task == CLASSIFICATION else R2_TIE
-    ok_sets = [s for s in set_names if all(results[s][m].error is None for m in model_names)]
+    ok_sets = complete_sets(set_names, results, model_names)
     rows["sets (all models ran)"] = f"{len(ok_sets)} of {len(set_names)}"
     if not ok_sets:
         return rows
     score = "accuracy (points)" if task == CLASSIFICATION else "R^2"
     for m in model_names:
-        rows[f"mean {score}, {LABELS[m]}"] = _fmt_score(task, np.mean([results[s][m].mean("scores") for s in ok_sets]))
+        rows[f"mean {score}, {LABELS[m]}"] = _fmt_score(task, mean_over(ok_sets, results, m, "scores"))
     if task == CLASSIFICATION:
         for m in model_names:
-            rows[f"mean log-loss, {LABELS[m]}"] = f"{np.mean([results[s][m].mean('log_losses') for s in ok_sets]):.3f}"
+            rows[f"mean log-loss, {LABELS[m]}"] = f"{mean_over(ok_sets, results, m, 'log_losses'):.3f}"
     if "skdeep" in model_names and "mlp" in model_names:
         diffs = {s: results[s]["skdeep"].mean("scores") - results[s]["mlp"].mean("scores") for s in ok_sets}
         wins = sum(d > tie for d in diffs.values())
@@ -296,12 +306,12 @@ def targets(task, set_names, results, model_names):
     """The issue's targets for skdeep's defaults, PASS/FAIL, over the given sets."""
     if "skdeep" not in model_names or "mlp" not in model_names:
         return []
-    ok_sets = [s for s in set_names if all(results[s][m].error is None for m in model_names)]
+    ok_sets = complete_sets(set_names, results, model_names)
     if not ok_sets:
         return []
 
     def mean_of(model, what):
-        return float(np.mean([results[s][model].mean(what) for s in ok_sets]))
+        return mean_over(ok_sets, results, model, what)
 
     diffs = [results[s]["skdeep"].mean("scores") - results[s]["mlp"].mean("scores") for s in ok_sets]
     ratios = [results[s]["skdeep"].mean("fit_times") / results[s]["mlp"].mean("fit_times") for s in ok_sets]
@@ -361,12 +371,12 @@ def targets_issue25(task, set_names, results, model_names):
     needed = {"skdeep", "hgb", *(("mlp",) if task == REGRESSION else ("mlp", "logreg"))}
     if not needed <= set(model_names):
         return []
-    ok_sets = [s for s in set_names if all(results[s][m].error is None for m in model_names)]
+    ok_sets = complete_sets(set_names, results, model_names)
     if not ok_sets:
         return []
 
     def mean_of(model, what):
-        return float(np.mean([results[s][model].mean(what) for s in ok_sets]))
+        return mean_over(ok_sets, results, model, what)
 
     per_set = {s: set_goals(task, s, results, model_names) for s in ok_sets}
     gaps = {s: per_set[s]["score"][0][2] for s in ok_sets}
