@@ -234,7 +234,7 @@ class TrainingLoop:
             record.add_validation(loss, score)
         if score > record.best_score:
             record.best_score = score
-            record.keep_best(np.asarray(weights, dtype=self.network.dtype), self.network.get_batch_norm_stats())
+            record.keep_best(weights, self.network.get_batch_norm_stats(), self.network.dtype)
         return score
 
     # -- divergence --------------------------------------------------------------------

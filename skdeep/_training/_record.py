@@ -126,10 +126,10 @@ class TrainingRecord:
         self.validation_scores.append(score)
         self.best_validation_score = max(self.best_validation_score, score)
 
-    def keep_best(self, params, stats):
-        """Remember the current epoch as the best, with a copy of its weights."""
+    def keep_best(self, params, stats, dtype):
+        """Remember the current epoch as the best, with a copy of its weights (in ``dtype``)."""
         self.best_epoch = self.n_iter
-        self.best_params = np.array(params, copy=True)
+        self.best_params = np.array(params, dtype=dtype)  # one copy, converted if need be
         self.best_stats = stats
 
     @property
