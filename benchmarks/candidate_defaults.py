@@ -161,9 +161,17 @@ def run_variant(variant, task, X, y, train, test):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--output", help="also write the Markdown table to this file")
+    parser.add_argument("--batch", type=int, default=4, help="the tuning sets of this batch (0: every batch)")
+    parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated variants to run")
+    parser.add_argument("--task", help="only the sets of this task (classification or regression)")
     args = parser.parse_args(argv)
+    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
+    unknown = sorted(set(variants) - set(VARIANTS))
+    if unknown:
+        raise SystemExit(f"unknown variant(s) {unknown}; choose from {list(VARIANTS)}")
     lines = [
-        "## Candidate changes for issue 25, batch 4's tuning half",
+        "## Candidate changes for issue 25, the tuning half of "
+        + (f"batch {args.batch}" if args.batch else "every batch"),
         "",
         f"- {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; skdeep {skdeep.__version__}, "
         f"scikit-learn {sklearn.__version__}, NumPy {np.__version__}; one BLAS/OpenMP thread",
@@ -176,7 +184,7 @@ def main(argv=None):
         "|---|---|---|---|---|---|---|",
     ]
     with threadpool_limits(limits=1):
-        for name in names(half="tuning", batch=4):  # the tuning half only
+        for name in names(task=args.task, half="tuning", batch=args.batch or None):  # the tuning half only
             entry = DATASETS[name]
             X, y = entry.load()
             task = entry.task
@@ -185,7 +193,7 @@ def main(argv=None):
             else:
                 folds = KFold(n_splits=5, shuffle=True, random_state=SEED).split(X, y)
             folds = list(folds)
-            for variant in VARIANTS:
+            for variant in variants:
                 results = [run_variant(variant, task, X, y, train, test) for train, test in folds]
                 if any(r is None for r in results):
                     continue

@@ -515,13 +515,24 @@ def _seeds_text(seeds):
     return f"random_state {', '.join(map(str, seeds))} (folds and models), their {len(seeds)} runs' folds pooled"
 
 
-def report(task, run_sets, data_info, results, model_names, overrides, n_folds, elapsed, seeds=(SEED,), goals=14):
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
+def run_conditions():
+    """``{"when", "cores", "load"}`` of a run that ends now, as its report states them."""
+    return {
+        "when": f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M}",
+        "cores": os.cpu_count(),
+        "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan,
+    }
+
+
+def report(
+    task, run_sets, data_info, results, model_names, overrides, n_folds, elapsed, seeds=(SEED,), goals=14, run=None
+):
+    run = run or run_conditions()
     lines = [
         f"## Real data: {task}",
         "",
-        f"- {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
-        f"{os.cpu_count()} cores, load average {load:.2f} at the end; one BLAS/OpenMP thread per model",
+        f"- {run['when']} UTC, "
+        f"{run['cores']} cores, load average {run['load']:.2f} at the end; one BLAS/OpenMP thread per model",
         # The version only: the report is published in the docs, where a checkout's
         # path or a local commit says nothing to a reader.
         f"- skdeep {skdeep.__version__}, "
@@ -700,8 +711,14 @@ def main(argv=None):
     )
     parser.add_argument("--output", help="also write the Markdown report to this file")
     parser.add_argument("--json", help="also write the fold-by-fold results to this JSON file")
+    parser.add_argument(
+        "--from-json",
+        help="train nothing: write the report of the run a --json file recorded (with this run's --goals)",
+    )
     args = parser.parse_args(argv)
 
+    if args.from_json:
+        return report_recorded(args.from_json, args.goals, args.output)
     task = args.task
     factories = dict(CLASSIFIERS if task == CLASSIFICATION else REGRESSORS)
     overrides = parse_overrides(args.overrides)
@@ -757,7 +774,10 @@ def main(argv=None):
             }
     elapsed = time.perf_counter() - start
 
-    text = report(task, run_sets, data_info, results, model_names, overrides, n_folds, elapsed, seeds, args.goals)
+    run = run_conditions()
+    text = report(
+        task, run_sets, data_info, results, model_names, overrides, n_folds, elapsed, seeds, args.goals, run
+    )
     print(text)
     if args.output:
         Path(args.output).write_text(text + "\n")
@@ -767,6 +787,9 @@ def main(argv=None):
             "overrides": {k: repr(v) for k, v in overrides.items()},
             "folds": n_folds,
             "seeds": list(seeds),
+            "elapsed": elapsed,
+            "run": run,
+            "models": model_names,
             "sets": {
                 s: {
                     "half": DATASETS[s].half,
@@ -788,6 +811,49 @@ def main(argv=None):
             },
         }
         Path(args.json).write_text(json.dumps(dump, indent=1))
+    return 0
+
+
+def report_recorded(path, goals, output=None):
+    """Write the report of a run recorded with ``--json`` (the same run, checked against
+    other goals): the models' fold-by-fold results are read back, nothing trains."""
+    recorded = json.loads(Path(path).read_text())
+    if "run" not in recorded:
+        raise SystemExit(f"{path} was written before --json recorded the run's duration: run it again")
+    task, run_sets = recorded["task"], list(recorded["sets"])
+    results = {
+        s: {
+            m: ModelResult(
+                scores=r["scores"],
+                log_losses=r["log_losses"],
+                fit_times=r["fit_times"],
+                iterations=r["iterations"],
+                warnings=Counter(r["warnings"]),
+                messages=Counter(r["messages"]),
+                error=r["error"],
+            )
+            for m, r in entry["models"].items()
+        }
+        for s, entry in recorded["sets"].items()
+    }
+    data_info = {s: {k: entry[k] for k in ("rows", "classes", "cat")} for s, entry in recorded["sets"].items()}
+    overrides = {k: v for k, v in recorded["overrides"].items()}
+    text = report(
+        task,
+        run_sets,
+        data_info,
+        results,
+        recorded["models"],
+        overrides,
+        recorded["folds"],
+        recorded["elapsed"],
+        tuple(recorded["seeds"]),
+        goals,
+        recorded["run"],
+    )
+    print(text)
+    if output:
+        Path(output).write_text(text + "\n")
     return 0
 
 

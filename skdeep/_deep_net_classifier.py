@@ -6,8 +6,9 @@ from types import MappingProxyType
 
 from numpy.typing import ArrayLike
 
-from ._deep_net import DEEP_NET_ROWS, DeepNetwork
+from ._deep_net import AUTO_EARLY_STOPPING_MIN_SAMPLES, DEEP_NET_ROWS, DeepNetwork
 from ._deep_net_docs import parameters_doc
+from ._estimator import fitted_attribute
 from ._hyperparameters import CLASS_WEIGHT_ROW
 from ._network_classifier import BaseNetworkClassifier
 
@@ -33,6 +34,44 @@ DEFAULT_ALPHA = 1.5
 _ALPHA_NOTE = """The regressor's default is 3.0:
         its squared error on a standardized target weighs the penalty
         differently from the cross-entropy."""
+CALIBRATIONS = ("auto", "temperature")
+#: calibration="auto" cross-fits (trains CROSS_FIT_FOLDS more networks) below this many
+#: examples; from there on early_stopping="auto" holds a validation share out, which
+#: calibrates for free.
+AUTO_CROSS_FIT_MAX_SAMPLES = AUTO_EARLY_STOPPING_MIN_SAMPLES
+
+
+def _calibration_rule(value, name, checked):
+    """``calibration``: "auto", "temperature" or None."""
+    if value is None or (isinstance(value, str) and value in CALIBRATIONS):
+        return value
+    raise ValueError(f"{name} must be 'auto', 'temperature' or None; got {value!r}.")
+
+
+CALIBRATION_ROW = {"calibration": _calibration_rule}
+_CALIBRATION = """    calibration : {"auto", "temperature"} or None, default="auto"
+        How ``predict_proba`` turns the network's outputs into probabilities.
+        A network trained until its cost stops falling is usually too sure of
+        itself; temperature scaling divides its logits by one number,
+        ``temperature_``, chosen for the lowest cross-entropy on examples the
+        network did not train on (see :mod:`skdeep.nn.calibration`). No label
+        changes: ``predict`` is the same with any temperature.
+
+        - ``"temperature"``: on the held-out examples when the fit has some
+          (early stopping's share, or ``X_val``); otherwise by a cross-fit:
+          three more networks, each trained as this one on two thirds of the
+          examples, predict the third they did not see. The fitted network
+          is the same as without calibration.
+        - ``"auto"``: the same, but the cross-fit (about three times the fit's
+          time) only below 1,000 examples, where fits are cheap; from 1,000
+          examples ``early_stopping="auto"`` holds examples out anyway. With
+          ``early_stopping=False`` on more data, no calibration.
+        - ``None``: the network's own probabilities (``temperature_`` is 1),
+          as MLPClassifier gives them.
+
+        ``partial_fit`` does not calibrate: it keeps the temperature of the
+        fit before it (1 for a model built by ``partial_fit``).
+"""
 _CLASS_WEIGHT = """    class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``
         (not for multilabel targets).
@@ -41,7 +80,20 @@ _CLASS_WEIGHT = """    class_weight : dict, "balanced" or None, default=None
 
 class DeepNetClassifier(DeepNetwork, BaseNetworkClassifier):
     _accepts_multilabel = True
-    _hyperparameter_table = MappingProxyType({**DEEP_NET_ROWS, **CLASS_WEIGHT_ROW})
+    _hyperparameter_table = MappingProxyType({**DEEP_NET_ROWS, **CLASS_WEIGHT_ROW, **CALIBRATION_ROW})
+
+    temperature_ = fitted_attribute(lambda model: model.targets.temperature)
+
+    def _calibration(self, hp, n_samples, validation):
+        """How this fit calibrates: on its held-out set when it has one; otherwise by a
+        cross-fit, with ``"auto"`` only below ``AUTO_CROSS_FIT_MAX_SAMPLES`` examples."""
+        if hp["calibration"] is None:
+            return None
+        if validation is not None:
+            return "held out"
+        if hp["calibration"] == "temperature" or n_samples < AUTO_CROSS_FIT_MAX_SAMPLES:
+            return "cross-fit"
+        return None
 
     def __init__(
         self,
@@ -70,6 +122,7 @@ class DeepNetClassifier(DeepNetwork, BaseNetworkClassifier):
         warm_start=False,
         verbose=0,
         class_weight=None,
+        calibration="auto",
         beta_1=0.9,
         beta_2=0.999,
         epsilon=1e-8,
@@ -99,6 +152,7 @@ class DeepNetClassifier(DeepNetwork, BaseNetworkClassifier):
         self.warm_start = warm_start
         self.verbose = verbose
         self.class_weight = class_weight
+        self.calibration = calibration
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -161,6 +215,7 @@ DeepNetClassifier.__doc__ = (
         hidden_layer_sizes="auto",
     )
     + _CLASS_WEIGHT
+    + _CALIBRATION
     + """
     Attributes
     ----------
@@ -170,6 +225,10 @@ DeepNetClassifier.__doc__ = (
         record. The attributes below are read from it.
     classes_ : ndarray of shape (n_classes,)
         Class labels (label indices for multilabel targets).
+    temperature_ : float
+        What the logits are divided by before the output's sigmoid or
+        softmax in ``predict_proba`` (see ``calibration``; 1.0 when the fit
+        did not calibrate).
     parameters_ : dict
         ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}`` in the course's
         shapes: ``W[l]`` is ``(n_l, n_{l-1})``, ``b[l]`` is ``(n_l, 1)``.

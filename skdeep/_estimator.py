@@ -30,6 +30,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
+from ._calibration import temperature as calibration_temperature
 from ._callbacks import CALLBACK_ATTRIBUTES, EpochReporter, callback_management_context, fit_context
 from ._fitted import FittedModel, fitted_attributes
 from ._held_out import held_out_data
@@ -71,6 +72,8 @@ class PreparedFit:
     optimizer: object
     record: TrainingRecord
     rng: object
+    #: How the fit calibrates its probabilities after training (see BaseNetwork._calibration).
+    calibration: str | None = None
 
 
 class BaseNetwork(BaseEstimator):
@@ -92,6 +95,12 @@ class BaseNetwork(BaseEstimator):
     def _early_stopping(self, hyperparameters, n_samples, partial):
         """Whether a fit on ``n_samples`` examples holds out ``validation_fraction`` and stops on it."""
         return False
+
+    def _calibration(self, hyperparameters, n_samples, validation):
+        """How a whole fit calibrates its probabilities (classifiers): None, or
+        "held out" (a temperature fitted on ``validation``) or "cross-fit"
+        (on out-of-fold predictions; see :mod:`skdeep._calibration`)."""
+        return None
 
     def _monitors_validation(self, hyperparameters):
         """Whether a run with these hyperparameters can follow a validation set (warns if not)."""
@@ -137,6 +146,7 @@ class BaseNetwork(BaseEstimator):
             first_epoch = fit.record.n_iter
             try:
                 loop.run(steps)
+                targets = self._calibrated_targets(fit)
             except KeyboardInterrupt:
                 if fit.record.n_iter > first_epoch:
                     # The best weights so far are a usable model: keep them, then
@@ -147,7 +157,7 @@ class BaseNetwork(BaseEstimator):
                     message = "Training interrupted before its first epoch ended: the estimator is left as it was."
                 warn(message)
                 raise
-            model = self._model_of(fit, fit.record.finished())
+            model = self._model_of(fit, fit.record.finished(), targets)
             if callbacks is not None:
                 fitted = fitted_attributes(fit.schema, model)
                 callbacks.call_on_fit_task_end(estimator=self, X=training_X, y=fit.y, reconstruction_attributes=fitted)
@@ -218,7 +228,10 @@ class BaseNetwork(BaseEstimator):
             record.monitor_validation()
         elif not (hp["warm_start"] and previous is not None):
             record.forget_validation()
-        return PreparedFit(hp, inputs.schema(), y, targets, data, validation, plan, network, optimizer, record, rng)
+        calibration = None if partial else self._calibration(hp, n_samples, validation)
+        return PreparedFit(
+            hp, inputs.schema(), y, targets, data, validation, plan, network, optimizer, record, rng, calibration
+        )
 
     def _example_weights(self, X, Y, sample_weight, targets, hp):
         return example_weights(X, Y, sample_weight, targets, self._class_weight(hp))
@@ -227,9 +240,18 @@ class BaseNetwork(BaseEstimator):
         X, y = inputs.training_data(X, y, multi_output=self._accepts_multi_output, y_numeric=self._numeric_targets)
         return X, self._check_targets(y)
 
-    def _model_of(self, fit, record=None):
-        """The fitted model the network of ``fit`` holds now."""
-        return FittedModel.of_network(fit.network, fit.targets, record, fit.optimizer, fit.rng)
+    def _model_of(self, fit, record=None, targets=None):
+        """The fitted model the network of ``fit`` holds now (with ``targets``, calibrated, if given)."""
+        targets = fit.targets if targets is None else targets
+        return FittedModel.of_network(fit.network, targets, record, fit.optimizer, fit.rng)
+
+    def _calibrated_targets(self, fit):
+        """The fit's targets, with the temperature its calibration finds (the previous
+        model's, or 1, when it has none or cannot find one)."""
+        if fit.calibration is None:
+            return fit.targets
+        temperature = calibration_temperature(fit)
+        return fit.targets if temperature is None else fit.targets.calibrated(temperature)
 
     def _publish(self, schema, model):
         """Make a fit's result this estimator's: its input schema, then the model in one assignment."""

@@ -7,7 +7,7 @@ softmax, and a label indicator matrix (multilabel) one sigmoid per label.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -49,13 +49,16 @@ def check_labels(y, estimator_name):
 
 @dataclass(frozen=True)
 class ClassLabels:
-    """The classes a classifier knows, and how labels become the course's ``Y``."""
+    """The classes a classifier knows, how labels become the course's ``Y``, and how
+    the network's outputs become probabilities (``temperature``, see
+    :mod:`skdeep.nn.calibration`: 1.0 until a fit calibrates them)."""
 
     classes: np.ndarray
     multilabel: bool
+    temperature: float = 1.0
 
     #: The attributes :meth:`to_state` stores.
-    STATE = ("classes_", "_multilabel")
+    STATE = ("classes_", "_multilabel", "temperature_")
 
     @classmethod
     def from_training(cls, y, classes, partial, estimator_name):
@@ -226,14 +229,19 @@ class ClassLabels:
             )
         return train_test_split(np.arange(y.shape[0]), test_size=n_held_out, random_state=rng, stratify=y)
 
+    def calibrated(self, temperature):
+        """These labels, with the network's logits divided by ``temperature`` before its output activation."""
+        return replace(self, temperature=float(temperature))
+
     # -- the stored form -----------------------------------------------------------------
 
     def to_state(self):
-        return {"classes_": self.classes, "_multilabel": self.multilabel}
+        return {"classes_": self.classes, "_multilabel": self.multilabel, "temperature_": self.temperature}
 
     @classmethod
     def from_state(cls, state):
-        return cls(state["classes_"], bool(state["_multilabel"]))
+        # Files written before calibration existed hold no temperature: theirs was 1.
+        return cls(state["classes_"], bool(state["_multilabel"]), float(state.get("temperature_", 1.0)))
 
 
 def _class_index(Y):

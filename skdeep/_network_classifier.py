@@ -75,6 +75,15 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseNetwork):
 
     # -- predict ---------------------------------------------------------------
 
+    def _calibrated_logits(self, X):
+        """``(model, Z / T)``: the logits the probabilities come from, divided by the fitted
+        temperature (:mod:`skdeep.nn.calibration`; labels come from the logits themselves)."""
+        model, Z = self._logits(X)
+        temperature = model.targets.temperature
+        if temperature != 1.0:
+            Z /= np.asarray(temperature, dtype=Z.dtype)
+        return model, Z
+
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Probability estimates.
 
@@ -88,7 +97,7 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseNetwork):
             Column k is the probability of ``classes_[k]``; for a multilabel
             model, column k is the probability that label k is present.
         """
-        model, Z = self._logits(X)
+        model, Z = self._calibrated_logits(X)
         if Z.shape[1] > 1 and not model.targets.multilabel:
             softmax(Z.T)  # in place, column-wise on the course's (n, m) view
             return Z
@@ -108,7 +117,7 @@ class BaseNetworkClassifier(CallbackSupportMixin, ClassifierMixin, BaseNetwork):
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
         """
-        model, Z = self._logits(X)
+        model, Z = self._calibrated_logits(X)
         if Z.shape[1] > 1 and not model.targets.multilabel:
             return np.ascontiguousarray(log_softmax(Z.T).T)
         if Z.shape[1] == 1:

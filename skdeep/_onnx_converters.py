@@ -18,6 +18,9 @@ reads them) and the public attributes ``out_activation_``, ``n_outputs_``,
   computes ``(Z - mean) * scale + beta`` with ``scale = gamma / sqrt(var +
   eps)`` formed in NumPy exactly as ``predict`` forms it (running
   statistics; dropout is off at prediction time and leaves no trace);
+* probabilities come from the logits divided by the fitted temperature
+  (``temperature_``, see :mod:`skdeep.nn.calibration`), as ``predict_proba``
+  divides them;
 * labels come from the logits, as ``predict`` takes them: ``Z > 0`` for one
   sigmoid unit or a multilabel model, the arg max of ``Z`` for softmax. (A
   label read off rounded probabilities could differ where a probability
@@ -283,16 +286,20 @@ def convert_classifier(scope, operator, container):
     outputs = [output.full_name for output in operator.outputs]
     probabilities = outputs[1] if zipmap is False else None
     labels, is_string = class_labels(model)
+    # Probabilities come from the logits divided by the fitted temperature, in the
+    # model's dtype as predict_proba divides them; labels from the logits themselves.
+    temperature = model.model_.targets.temperature
+    P = Z if temperature == 1.0 else writer.node("Div", [Z, writer.constant("temperature", temperature)])
     if kind == "multiclass":
-        probabilities = writer.node("Softmax", [Z], probabilities, axis=1)
+        probabilities = writer.node("Softmax", [P], probabilities, axis=1)
         index = writer.node("ArgMax", [Z], axis=1, keepdims=0)
     else:
         if kind == "binary":
             # [sigmoid(-z), sigmoid(z)], as predict_proba: no cancellation in 1 - p.
-            negative = writer.node("Sigmoid", [writer.node("Neg", [Z])])
-            probabilities = writer.node("Concat", [negative, writer.node("Sigmoid", [Z])], probabilities, axis=1)
+            negative = writer.node("Sigmoid", [writer.node("Neg", [P])])
+            probabilities = writer.node("Concat", [negative, writer.node("Sigmoid", [P])], probabilities, axis=1)
         else:
-            probabilities = writer.node("Sigmoid", [Z], probabilities)
+            probabilities = writer.node("Sigmoid", [P], probabilities)
         positive = writer.node("Greater", [Z, writer.constant("zero", 0)])
         positive = writer.node("Cast", [positive], to=TensorProto.INT64)
         if kind == "multilabel":

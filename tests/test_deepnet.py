@@ -38,6 +38,8 @@ def test_predict_proba_is_the_forward_pass(blobs):
     model = DeepNetClassifier(hidden_layer_sizes=(6,), activation="tanh", max_iter=20, tol=0, random_state=0).fit(X, y)
     A1 = np.tanh(X @ model.coefs_[0] + model.intercepts_[0])
     Z2 = A1 @ model.coefs_[1] + model.intercepts_[1]
+    # The probabilities come from the logits divided by the fitted temperature (calibration).
+    Z2 = Z2 / model.temperature_
     P = np.exp(Z2) / np.exp(Z2).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(model.predict_proba(X), P, rtol=1e-10)
 

@@ -95,7 +95,8 @@ def test_auto_batch_size_gives_several_steps_an_epoch(n_samples, batch, training
     """min(200, m, max(64, ceil(m / 4))): full batch up to 64 rows, 4 steps an epoch up to 800."""
     X = np.random.RandomState(0).standard_normal((n_samples, 2))
     y = np.arange(n_samples) % 2
-    DeepNetClassifier(hidden_layer_sizes=(3,), max_iter=1, tol=0, early_stopping=False).fit(X, y)
+    # calibration=None: the fit's own run alone (a cross-fit's runs train on folds).
+    DeepNetClassifier(hidden_layer_sizes=(3,), max_iter=1, tol=0, early_stopping=False, calibration=None).fit(X, y)
     widths = [batch_X.shape[1] for batch_X in training_batches]
     assert widths[0] == batch and sum(widths) == n_samples
 
@@ -126,9 +127,13 @@ def test_auto_schedule_divides_the_rate_once_with_early_stopping(capsys):
     assert model.validation_scores_ is not None  # "auto" early stopping is on at 1,200 rows
     divisions = [line for line in out.splitlines() if "learning rate divided by 5" in line]
     assert [line.rsplit(" ", 1)[-1] for line in divisions] == ["0.002"]
-    assert out.strip().splitlines()[-1].startswith(
-        f"Training stopped after epoch {model.n_iter_}: the validation score did not improve by more than "
-        "tol=0.0001 for 3 consecutive epochs at the adaptive schedule's last learning rate, 0.002"
+    assert (
+        out.strip()
+        .splitlines()[-1]
+        .startswith(
+            f"Training stopped after epoch {model.n_iter_}: the validation score did not improve by more than "
+            "tol=0.0001 for 3 consecutive epochs at the adaptive schedule's last learning rate, 0.002"
+        )
     )
 
 

@@ -72,7 +72,12 @@ def test_float32_is_kept_end_to_end(make_estimator, blobs):
 
 
 def _full_batch_params(make_estimator):
-    return {"batch_size": None} if "batch_size" in make_estimator().get_params() else {}
+    """Full batch, and the fit's own run alone (a calibrating cross-fit trains on its folds' rows)."""
+    names = make_estimator().get_params()
+    return {
+        **({"batch_size": None} if "batch_size" in names else {}),
+        **({"calibration": None} if "calibration" in names else {}),
+    }
 
 
 def test_training_reads_the_input_through_a_transposed_view(make_estimator, blobs, training_batches):

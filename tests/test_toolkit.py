@@ -77,7 +77,10 @@ def test_schedule_drives_the_optimizer_epoch_by_epoch(moons):
             seen.append(learning_rate)
 
     with observe(listen):
-        _moons_net(solver="gd", learning_rate=0.2, lr_schedule="inverse_time", decay_rate=0.5, max_iter=4).fit(X, y)
+        # calibration=None: the fit's own run alone (a cross-fit would run three more).
+        _moons_net(
+            solver="gd", learning_rate=0.2, lr_schedule="inverse_time", decay_rate=0.5, max_iter=4, calibration=None
+        ).fit(X, y)
     np.testing.assert_allclose(seen, [0.2 / (1 + 0.5 * t) for t in range(4)])
 
 
@@ -168,7 +171,8 @@ def test_batch_norm_uses_running_statistics_at_predict(moons):
 
 def test_validation_set_is_monitored_every_epoch(moons):
     X, y = moons
-    model = _moons_net(max_iter=12).fit(X[:200], y[:200], X_val=X[200:], y_val=y[200:])
+    # calibration=None: the network's own probabilities, whose loss the curve records.
+    model = _moons_net(max_iter=12, calibration=None).fit(X[:200], y[:200], X_val=X[200:], y_val=y[200:])
     assert len(model.validation_loss_curve_) == len(model.validation_scores_) == 12
     np.testing.assert_allclose(model.validation_scores_, -np.array(model.validation_loss_curve_))
     assert model.best_validation_score_ == max(model.validation_scores_)
@@ -188,6 +192,7 @@ def test_early_stopping_restores_the_best_weights(moons):
         early_stopping=True,
         n_iter_no_change=25,
         lr_schedule="constant",  # "auto" would divide the rate at the first stall and go on
+        calibration=None,  # the network's own probabilities, whose loss the curve records
         random_state=0,
     ).fit(X[:60], y[:60], X_val=X[60:], y_val=y[60:])
     best_epoch = int(np.argmax(model.validation_scores_))

@@ -54,7 +54,12 @@ NETWORK_STATE = {
     "_rng": "random state",
 }
 #: ... and a classifier's labels.
-NETWORK_CLASSIFIER_STATE = {**NETWORK_STATE, "classes_": "labels", "_multilabel": "bool"}
+NETWORK_CLASSIFIER_STATE = {
+    **NETWORK_STATE,
+    "classes_": "labels",
+    "_multilabel": "bool",
+    "temperature_": "positive float",
+}
 #: ... or a regressor's target scaling.
 NETWORK_REGRESSOR_STATE = {
     **NETWORK_STATE,
@@ -69,8 +74,12 @@ FITTED_ATTRIBUTES = {
     DeepNetRegressor: NETWORK_REGRESSOR_STATE,
 }
 OPTIONAL_ATTRIBUTES = frozenset(
-    {"feature_names_in_", "validation_loss_curve_", "validation_scores_", "best_validation_score_"}
+    # temperature_: files from before calibration existed (their temperature was 1).
+    {"feature_names_in_", "validation_loss_curve_", "validation_scores_", "best_validation_score_", "temperature_"}
 )
+#: Hyperparameters added after the first model files were written, with the value a
+#: file without them loads with (the default): class -> {name: value}.
+ADDED_PARAMETERS = {DeepNetClassifier: {"calibration": "auto"}}
 #: An optimizer's state (``_optimizer_state``): class name -> its flat state
 #: vectors (one value per network parameter) and its integer counters.
 OPTIMIZER_STATE = {
@@ -96,6 +105,9 @@ def check_params(cls, params):
     :func:`check_built_estimator` then runs the class's own checks.
     """
     names = set(cls._get_param_names())
+    if isinstance(params, dict):
+        # A file from before a hyperparameter existed: it takes its default.
+        params = {**{name: value for name, value in ADDED_PARAMETERS.get(cls, {}).items() if name in names}, **params}
     if not isinstance(params, dict) or set(params) != names:
         got = set(params) if isinstance(params, dict) else set()
         raise ModelFileError(
@@ -244,6 +256,11 @@ def _float(value, name, context, finite=False):
 
 def _finite_float(value, name, context):
     _float(value, name, context, finite=True)
+
+
+def _positive_float(value, name, context):
+    if not (isinstance(value, float) and np.isfinite(value) and value > 0):
+        raise ModelFileError(f"{name} in the file is {value!r}, not a positive finite float.")
 
 
 def _float_list(value, name, context):
@@ -419,6 +436,7 @@ _KINDS = {
     "bool": _bool,
     "float": _float,
     "finite float": _finite_float,
+    "positive float": _positive_float,
     "float list": _float_list,
     "float list or None": _float_list_or_none,
     "float or None": _float_or_none,

@@ -10,7 +10,7 @@
 Nothing here imports the estimators.
 """
 
-from ._data import TrainingData, Validation
+from ._data import TrainingData, Validation, prediction_logits
 from ._loop import STOP_REASONS, DivergenceError, TrainingLoop
 from ._observe import observe
 from ._record import TrainingRecord
@@ -29,4 +29,5 @@ __all__ = [
     "TrainingRecord",
     "Validation",
     "observe",
+    "prediction_logits",
 ]

@@ -75,13 +75,19 @@ class TrainingData:
         return digest.hexdigest()
 
 
-def weighted_loss(network, X, Y, r):
-    """The network's loss on the rows of ``X`` (targets ``Y``, shares ``r`` summing to 1), as
-    prediction computes it: no dropout, no input noise, no regularization term."""
+def prediction_logits(network, X):
+    """The network's logits ``Z[L]`` for the rows of ``X``, ``(n_out, m)`` in float64, as
+    prediction computes them: no dropout, no input noise."""
     layers = network.prediction_layers()
     with blas_threads_for_rows(layers, X.shape[0]), np.errstate(over="ignore", invalid="ignore"):
         logits = chunked_logits(layers, X, network.hidden_activation).T
-    losses = LOSSES[network.output_activation](np.array(logits, dtype=np.float64), Y)
+    return np.array(logits, dtype=np.float64)
+
+
+def weighted_loss(network, X, Y, r):
+    """The network's loss on the rows of ``X`` (targets ``Y``, shares ``r`` summing to 1), as
+    prediction computes it: no dropout, no input noise, no regularization term."""
+    losses = LOSSES[network.output_activation](prediction_logits(network, X), Y)
     return float(np.dot(losses, r))
 
 
@@ -98,6 +104,10 @@ class Validation:
         self.X, self.Y = X, Y
         self.r = sample_weight / sample_weight.sum()
         self.score_network = score_network
+
+    def logits(self, network):
+        """The network's logits for the held-out examples, ``(n_out, m)`` in float64."""
+        return prediction_logits(network, self.X)
 
     def evaluate(self, network):
         """``(loss, score)`` of the network's current weights on the held-out data."""
