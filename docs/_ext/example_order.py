@@ -13,6 +13,7 @@ EXAMPLE_ORDER = (
     "plot_regularization.py",
     "plot_bias_variance.py",
     "plot_regressor.py",
+    "plot_calibration.py",
     "onnx_export.py",
 )
 
