@@ -53,9 +53,10 @@ _CALIBRATION = """    calibration : {"auto", "temperature"} or None, default="au
         How ``predict_proba`` turns the network's outputs into probabilities.
         A network trained until its cost stops falling is usually too sure of
         itself; temperature scaling divides its logits by one number,
-        ``temperature_``, chosen for the lowest cross-entropy on examples the
-        network did not train on (see :mod:`skdeep.nn.calibration`). No label
-        changes: ``predict`` is the same with any temperature.
+        ``temperature_`` (between 1 and 20: it only softens), chosen for the
+        lowest cross-entropy on examples the network did not train on (see
+        :mod:`skdeep.nn.calibration`). No label changes: ``predict`` is the
+        same with any temperature.
 
         - ``"temperature"``: on the held-out examples when the fit has some
           (early stopping's share, or ``X_val``); otherwise by a cross-fit:

@@ -69,8 +69,8 @@ def test_fit_temperature_stays_within_its_bounds():
     Z = np.array([[5.0, -5.0, 4.0, -6.0]])
     right = (Z > 0).astype(float)
     r = np.full(4, 0.25)
-    # Every example right: sharper is always better, so the sharpest allowed.
-    assert fit_temperature(Z, right, r, "sigmoid") == MIN_TEMPERATURE
+    # Every example right: sharper is always better, but a temperature only softens.
+    assert fit_temperature(Z, right, r, "sigmoid") == MIN_TEMPERATURE == 1.0
     # Every example wrong: softer is always better, so the softest allowed.
     assert fit_temperature(Z, 1 - right, r, "sigmoid") == MAX_TEMPERATURE
     # Nothing to scale.
@@ -149,27 +149,35 @@ def test_a_validation_set_calibrates(small_wide):
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_auto_cross_fits_only_small_data():
     X, y = make_classification(1200, 10, random_state=0)
-    calls = []
-    original = skdeep._calibration._out_of_fold
+    cross_fits, temperatures = [], []
+    out_of_fold, fit = skdeep._calibration._out_of_fold, skdeep._calibration.fit_temperature
 
-    def spy(fit):
-        calls.append(fit.data.n_samples)
-        return original(fit)
+    def spy_out_of_fold(prepared):
+        cross_fits.append(prepared.data.n_samples)
+        return out_of_fold(prepared)
+
+    def spy_fit(Z, *args):
+        temperatures.append(Z.shape[1])
+        return fit(Z, *args)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(skdeep._calibration, "_out_of_fold", spy)
-        # 1,000 examples and more: early stopping holds a share out, which calibrates.
-        assert DeepNetClassifier(random_state=0, max_iter=30).fit(X, y).temperature_ != 1.0
+        patch.setattr(skdeep._calibration, "_out_of_fold", spy_out_of_fold)
+        patch.setattr(skdeep._calibration, "fit_temperature", spy_fit)
+        # 1,000 examples and more: early stopping holds a tenth out, which calibrates.
+        DeepNetClassifier(random_state=0, max_iter=30).fit(X, y)
+        assert cross_fits == [] and temperatures == [120]
         # ... and without early stopping "auto" does not pay for a cross-fit.
-        assert DeepNetClassifier(early_stopping=False, random_state=0, max_iter=30).fit(X, y).temperature_ == 1.0
-        assert calls == []
-        # "temperature" does.
-        forced = DeepNetClassifier(calibration="temperature", early_stopping=False, random_state=0, max_iter=30)
-        assert forced.fit(X, y).temperature_ != 1.0
-        assert calls == [1200]
+        model = DeepNetClassifier(early_stopping=False, random_state=0, max_iter=30).fit(X, y)
+        assert model.temperature_ == 1.0 and cross_fits == [] and temperatures == [120]
+        # "temperature" does, predicting every example out of fold.
+        DeepNetClassifier(calibration="temperature", early_stopping=False, random_state=0, max_iter=30).fit(X, y)
+        assert cross_fits == [1200] and temperatures == [120, 1200]
         # Below 1,000 examples "auto" cross-fits.
         DeepNetClassifier(random_state=0, max_iter=30).fit(X[:999], y[:999])
-        assert calls == [1200, 999]
+        assert cross_fits == [1200, 999] and temperatures == [120, 1200, 999]
+        # None never calibrates.
+        DeepNetClassifier(calibration=None, random_state=0, max_iter=30).fit(X[:999], y[:999])
+        assert temperatures == [120, 1200, 999]
 
 
 def test_lbfgs_is_calibrated_by_a_cross_fit(small_wide):

@@ -9,7 +9,8 @@ minimize the cross-entropy on examples the network did not train on.
 
 ``T`` does not move any decision: ``argmax`` of ``Z / T`` is ``argmax`` of
 ``Z``, and ``Z / T > 0`` exactly when ``Z > 0``. Only the probabilities
-change: ``T > 1`` softens them, ``T < 1`` sharpens them.
+change: ``T > 1`` softens them. ``T`` is never below 1 (see
+``MIN_TEMPERATURE``): the fault it corrects is overconfidence.
 
 The cost is convex in ``beta = 1 / T`` (a cross-entropy of a linear function
 of it), with derivative and second derivative in closed form, so a
@@ -24,10 +25,12 @@ from scipy.special import expit
 from .losses import LOSSES
 
 #: The temperatures a fit may choose: ``T`` in ``[MIN_TEMPERATURE, MAX_TEMPERATURE]``.
-#: Sharpening is bounded more tightly than softening: held-out examples the network
+#: Never below 1, so a temperature only softens. Held-out examples the network
 #: predicts perfectly would push ``T`` towards 0 (every probability to 0 or 1),
-#: which a single later mistake punishes without limit.
-MIN_TEMPERATURE = 0.5
+#: which a single later mistake punishes without limit; and sharpening pushes a
+#: float32 model's smallest probabilities below what float32 represents, where an
+#: uncalibrated float32 model and its float64 twin still agree.
+MIN_TEMPERATURE = 1.0
 MAX_TEMPERATURE = 20.0
 _MAX_NEWTON_STEPS = 100
 
