@@ -70,8 +70,10 @@ _CALIBRATION = """    calibration : {"auto", "temperature"} or None, default="au
         - ``None``: the network's own probabilities (``temperature_`` is 1),
           as MLPClassifier gives them.
 
-        ``partial_fit`` does not calibrate: it keeps the temperature of the
-        fit before it (1 for a model built by ``partial_fit``).
+        ``partial_fit`` does not calibrate, nor does a ``warm_start`` fit
+        without held-out examples (the cross-fit's networks train from
+        scratch, unlike the continued one): both keep the temperature of the
+        fit before them (1 for a model built by ``partial_fit``).
 """
 _CLASS_WEIGHT = """    class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``
@@ -85,13 +87,17 @@ class DeepNetClassifier(DeepNetwork, BaseNetworkClassifier):
 
     temperature_ = fitted_attribute(lambda model: model.targets.temperature)
 
-    def _calibration(self, hp, n_samples, validation):
+    def _calibration(self, hp, n_samples, validation, warm):
         """How this fit calibrates: on its held-out set when it has one; otherwise by a
-        cross-fit, with ``"auto"`` only below ``AUTO_CROSS_FIT_MAX_SAMPLES`` examples."""
+        cross-fit, with ``"auto"`` only below ``AUTO_CROSS_FIT_MAX_SAMPLES`` examples.
+        A warm start without a held-out set keeps the temperature it has: a cross-fit
+        trains from scratch, so its networks would not be like the one continued."""
         if hp["calibration"] is None:
             return None
         if validation is not None:
             return "held out"
+        if warm:
+            return None
         if hp["calibration"] == "temperature" or n_samples < AUTO_CROSS_FIT_MAX_SAMPLES:
             return "cross-fit"
         return None

@@ -96,10 +96,11 @@ class BaseNetwork(BaseEstimator):
         """Whether a fit on ``n_samples`` examples holds out ``validation_fraction`` and stops on it."""
         return False
 
-    def _calibration(self, hyperparameters, n_samples, validation):
+    def _calibration(self, hyperparameters, n_samples, validation, warm):
         """How a whole fit calibrates its probabilities (classifiers): None, or
         "held out" (a temperature fitted on ``validation``) or "cross-fit"
-        (on out-of-fold predictions; see :mod:`skdeep._calibration`)."""
+        (on out-of-fold predictions; see :mod:`skdeep._calibration`). ``warm``:
+        the fit continues the published model (whose temperature None keeps)."""
         return None
 
     def _monitors_validation(self, hyperparameters):
@@ -228,7 +229,7 @@ class BaseNetwork(BaseEstimator):
             record.monitor_validation()
         elif not (hp["warm_start"] and previous is not None):
             record.forget_validation()
-        calibration = None if partial else self._calibration(hp, n_samples, validation)
+        calibration = None if partial else self._calibration(hp, n_samples, validation, warm)
         return PreparedFit(
             hp, inputs.schema(), y, targets, data, validation, plan, network, optimizer, record, rng, calibration
         )

@@ -198,6 +198,21 @@ def test_partial_fit_keeps_the_temperature_it_has(small_wide):
     assert model.temperature_ == temperature
 
 
+def test_a_warm_start_keeps_its_temperature_unless_it_holds_examples_out(small_wide, monkeypatch):
+    X, y, X_test, y_test = small_wide
+    model = DeepNetClassifier(random_state=0, warm_start=True, max_iter=20, tol=0).fit(X, y)
+    temperature = model.temperature_
+
+    def no_cross_fit(fit):
+        raise AssertionError("a warm start cross-fitted")
+
+    monkeypatch.setattr(skdeep._calibration, "_out_of_fold", no_cross_fit)
+    model.fit(X, y)  # continued: the cross-fit's networks would start afresh
+    assert model.temperature_ == temperature and model.n_iter_ == 40
+    model.fit(X, y, X_val=X_test[:200], y_val=y_test[:200])  # a dev set calibrates the continued network
+    assert model.temperature_ != temperature
+
+
 # -- the folds -------------------------------------------------------------------------
 
 
