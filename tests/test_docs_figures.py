@@ -70,6 +70,7 @@ CONSTANTS = {
         "was first 0.5;",
         "just short of +0.5,",
         "just past the 0.3x goal",
+        "past the goal of 0.3x:",
         "within 0.5 points of",
         "at most 0.3 times",
         "(a tie is within 0.5 points)",
