@@ -127,13 +127,9 @@ def test_auto_schedule_divides_the_rate_once_with_early_stopping(capsys):
     assert model.validation_scores_ is not None  # "auto" early stopping is on at 1,200 rows
     divisions = [line for line in out.splitlines() if "learning rate divided by 5" in line]
     assert [line.rsplit(" ", 1)[-1] for line in divisions] == ["0.002"]
-    assert (
-        out.strip()
-        .splitlines()[-1]
-        .startswith(
-            f"Training stopped after epoch {model.n_iter_}: the validation score did not improve by more than "
-            "tol=0.0001 for 3 consecutive epochs at the adaptive schedule's last learning rate, 0.002"
-        )
+    assert out.strip().splitlines()[-1].startswith(
+        f"Training stopped after epoch {model.n_iter_}: the validation score did not improve by more than "
+        "tol=0.0001 for 3 consecutive epochs at the adaptive schedule's last learning rate, 0.002"
     )
 
 
