@@ -53,7 +53,7 @@ import sys
 import time
 import warnings
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -167,6 +167,17 @@ class ModelResult:
     def mean(self, what):
         values = getattr(self, what)
         return float(np.mean(values)) if values and self.error is None else math.nan
+
+    def to_record(self):
+        """These results as ``--json`` writes them (plain lists and dicts)."""
+        record = asdict(self)
+        record["warnings"], record["messages"] = dict(self.warnings), dict(self.messages)
+        return record
+
+    @classmethod
+    def from_record(cls, record):
+        """The results ``--json`` wrote as ``record`` (see :meth:`to_record`)."""
+        return cls(**{**record, "warnings": Counter(record["warnings"]), "messages": Counter(record["messages"])})
 
 
 def _iterations(model):
@@ -794,18 +805,7 @@ def main(argv=None):
                 s: {
                     "half": DATASETS[s].half,
                     **data_info[s],
-                    "models": {
-                        m: {
-                            "scores": r.scores,
-                            "log_losses": r.log_losses,
-                            "fit_times": r.fit_times,
-                            "iterations": r.iterations,
-                            "warnings": dict(r.warnings),
-                            "messages": dict(r.messages),
-                            "error": r.error,
-                        }
-                        for m, r in results[s].items()
-                    },
+                    "models": {m: r.to_record() for m, r in results[s].items()},
                 }
                 for s in run_sets
             },
@@ -822,22 +822,10 @@ def report_recorded(path, goals, output=None):
         raise SystemExit(f"{path} was written before --json recorded the run's duration: run it again")
     task, run_sets = recorded["task"], list(recorded["sets"])
     results = {
-        s: {
-            m: ModelResult(
-                scores=r["scores"],
-                log_losses=r["log_losses"],
-                fit_times=r["fit_times"],
-                iterations=r["iterations"],
-                warnings=Counter(r["warnings"]),
-                messages=Counter(r["messages"]),
-                error=r["error"],
-            )
-            for m, r in entry["models"].items()
-        }
-        for s, entry in recorded["sets"].items()
+        s: {m: ModelResult.from_record(r) for m, r in entry["models"].items()} for s, entry in recorded["sets"].items()
     }
     data_info = {s: {k: entry[k] for k in ("rows", "classes", "cat")} for s, entry in recorded["sets"].items()}
-    overrides = {k: v for k, v in recorded["overrides"].items()}
+    overrides = recorded["overrides"]
     text = report(
         task,
         run_sets,
